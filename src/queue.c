@@ -1,0 +1,473 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Submitting SQEs and waiting for CQEs.
+ */
+#include "lib.h"
+
+/* Does submitting need io_uring_enter()?  Only to wake an idle SQPOLL
+ * thread when one does the submitting. */
+static bool sq_ring_needs_enter(struct io_uring *ring, unsigned submit,
+				unsigned *flags)
+{
+	if (!submit)
+		return false;
+	if (!(ring->flags & IORING_SETUP_SQPOLL))
+		return true;
+
+	/*
+	 * Order the tail store before reading the wakeup flag, pairing with
+	 * the kernel thread setting the flag before it rechecks the tail.
+	 */
+	io_uring_smp_mb();
+	if (uring_unlikely(IO_URING_READ_ONCE(*ring->sq.kflags) &
+			   IORING_SQ_NEED_WAKEUP)) {
+		*flags |= IORING_ENTER_SQ_WAKEUP;
+		return true;
+	}
+	return false;
+}
+
+/* Completions the kernel holds back: overflowed or deferred task work. */
+static bool cq_ring_needs_flush(struct io_uring *ring)
+{
+	return IO_URING_READ_ONCE(*ring->sq.kflags) &
+	       (IORING_SQ_CQ_OVERFLOW | IORING_SQ_TASKRUN);
+}
+
+static bool cq_ring_needs_enter(struct io_uring *ring)
+{
+	return (ring->flags & IORING_SETUP_IOPOLL) || cq_ring_needs_flush(ring);
+}
+
+/*
+ * Publish the SQEs handed out since the last flush.  The SQ array, when
+ * present, already maps every slot to its own SQE.
+ */
+static unsigned flush_sq(struct io_uring *ring)
+{
+	struct io_uring_sq *sq = &ring->sq;
+	unsigned tail = sq->sqe_tail;
+
+	if (sq->sqe_head != tail) {
+		sq->sqe_head = tail;
+		io_uring_smp_store_release(sq->ktail, tail);
+	}
+	/* Only an SQPOLL thread moves the head concurrently. */
+	return tail - io_uring_load_sq_head(ring);
+}
+
+unsigned io_uring_flush_sq(struct io_uring *ring)
+{
+	return flush_sq(ring);
+}
+
+struct get_data {
+	unsigned submit;
+	unsigned wait_nr;
+	unsigned get_flags;
+	size_t sz;
+	bool has_ts;		/* the wait is bounded: give up after one */
+	void *arg;
+};
+
+static int get_cqe(struct io_uring *ring, struct io_uring_cqe **cqe_ptr,
+		   struct get_data *data)
+{
+	struct io_uring_cqe *cqe = NULL;
+	bool looped = false;
+	int err = 0;
+
+	for (;;) {
+		bool need_enter = false;
+		unsigned flags = 0;
+		unsigned nr_available;
+		int ret;
+
+		ret = __io_uring_peek_cqe(ring, &cqe, &nr_available);
+		if (ret) {
+			if (!err)
+				err = ret;
+			break;
+		}
+		if (!cqe && !data->wait_nr && !data->submit) {
+			/* Entered once already, or nothing to flush: done. */
+			if (looped || !cq_ring_needs_enter(ring)) {
+				if (!err)
+					err = -EAGAIN;
+				break;
+			}
+			need_enter = true;
+		}
+		if (data->wait_nr > nr_available || need_enter) {
+			flags = IORING_ENTER_GETEVENTS | data->get_flags;
+			need_enter = true;
+		}
+		if (sq_ring_needs_enter(ring, data->submit, &flags))
+			need_enter = true;
+		if (!need_enter)
+			break;
+		if (looped && data->has_ts) {
+			/* A bounded wait entered once: it timed out. */
+			if (!cqe && !err)
+				err = -ETIME;
+			break;
+		}
+
+		flags |= ring_enter_flags(ring);
+		ret = io_uring_enter2((unsigned) ring->enter_ring_fd,
+				      data->submit, data->wait_nr, flags,
+				      data->arg, data->sz);
+		if (ret < 0) {
+			if (!err)
+				err = ret;
+			break;
+		}
+
+		data->submit -= (unsigned) ret;
+		if (cqe)
+			break;
+		if (!looped) {
+			looped = true;
+			err = ret;
+		}
+	}
+
+	*cqe_ptr = cqe;
+	return err;
+}
+
+int __io_uring_get_cqe(struct io_uring *ring, struct io_uring_cqe **cqe_ptr,
+		       unsigned submit, unsigned wait_nr, sigset_t *sigmask)
+{
+	struct get_data data = {
+		.submit		= submit,
+		.wait_nr	= wait_nr,
+		.get_flags	= 0,
+		.sz		= _NSIG / 8,
+		.arg		= sigmask,
+	};
+
+	return get_cqe(ring, cqe_ptr, &data);
+}
+
+/* Waits report success as 0, whatever was submitted on the way. */
+static int wait_result(int ret)
+{
+	return ret < 0 ? ret : 0;
+}
+
+/*
+ * Fill @cqes with pointers to up to @count ready CQEs.  When none are
+ * ready but the kernel holds overflowed ones, flush those once.
+ */
+unsigned io_uring_peek_batch_cqe(struct io_uring *ring,
+				 struct io_uring_cqe **cqes, unsigned count)
+{
+	unsigned mask = ring->cq.ring_mask;
+	unsigned shift = io_uring_cqe_shift(ring);
+	bool flushed = false;
+	unsigned ready, head, i;
+
+	for (;;) {
+		ready = io_uring_cq_ready(ring);
+		if (ready)
+			break;
+		if (flushed || !cq_ring_needs_flush(ring))
+			return 0;
+		io_uring_get_events(ring);
+		flushed = true;
+	}
+
+	head = *ring->cq.khead;
+	if (count > ready)
+		count = ready;
+	for (i = 0; i < count; i++)
+		cqes[i] = &ring->cq.cqes[((head + i) & mask) << shift];
+	return count;
+}
+
+/*
+ * Kernels without IORING_FEAT_EXT_ARG cannot bound a wait: queue a
+ * TIMEOUT with our own user_data instead.  Returns what is to submit.
+ */
+static int submit_timeout(struct io_uring *ring, unsigned wait_nr,
+			  struct __kernel_timespec *ts)
+{
+	struct io_uring_sqe *sqe;
+	int ret;
+
+	sqe = _io_uring_get_sqe(ring);
+	if (!sqe) {
+		ret = io_uring_submit(ring);
+		if (ret < 0)
+			return ret;
+		sqe = _io_uring_get_sqe(ring);
+		if (!sqe)
+			return -EAGAIN;
+	}
+	io_uring_prep_timeout(sqe, ts, wait_nr, 0);
+	sqe->user_data = LIBURING_UDATA_TIMEOUT;
+	return (int) flush_sq(ring);
+}
+
+static int get_cqe_ext_arg(struct io_uring *ring,
+			   struct io_uring_cqe **cqe_ptr, unsigned submit,
+			   unsigned wait_nr, struct __kernel_timespec *ts,
+			   unsigned min_wait_usec, sigset_t *sigmask)
+{
+	struct io_uring_getevents_arg arg = {
+		.sigmask	= (unsigned long) sigmask,
+		.sigmask_sz	= _NSIG / 8,
+		.min_wait_usec	= min_wait_usec,
+		.ts		= (unsigned long) ts,
+	};
+	struct get_data data = {
+		.submit		= submit,
+		.wait_nr	= wait_nr,
+		.get_flags	= IORING_ENTER_EXT_ARG,
+		.sz		= sizeof(arg),
+		.has_ts		= ts != NULL,
+		.arg		= &arg,
+	};
+
+	return get_cqe(ring, cqe_ptr, &data);
+}
+
+int io_uring_wait_cqes(struct io_uring *ring, struct io_uring_cqe **cqe_ptr,
+		       unsigned wait_nr, struct __kernel_timespec *ts,
+		       sigset_t *sigmask)
+{
+	int to_submit = 0;
+
+	if (ts) {
+		if (ring->features & IORING_FEAT_EXT_ARG)
+			return wait_result(get_cqe_ext_arg(ring, cqe_ptr, 0,
+					   wait_nr, ts, 0, sigmask));
+		to_submit = submit_timeout(ring, wait_nr, ts);
+		if (to_submit < 0)
+			return to_submit;
+	}
+	return wait_result(__io_uring_get_cqe(ring, cqe_ptr,
+					      (unsigned) to_submit, wait_nr,
+					      sigmask));
+}
+
+int io_uring_wait_cqes_min_timeout(struct io_uring *ring,
+				   struct io_uring_cqe **cqe_ptr,
+				   unsigned wait_nr,
+				   struct __kernel_timespec *ts,
+				   unsigned int min_ts_usec,
+				   sigset_t *sigmask)
+{
+	if (!(ring->features & IORING_FEAT_MIN_TIMEOUT))
+		return -EINVAL;
+	return wait_result(get_cqe_ext_arg(ring, cqe_ptr, 0, wait_nr, ts,
+					   min_ts_usec, sigmask));
+}
+
+int io_uring_wait_cqe_timeout(struct io_uring *ring,
+			      struct io_uring_cqe **cqe_ptr,
+			      struct __kernel_timespec *ts)
+{
+	return io_uring_wait_cqes(ring, cqe_ptr, 1, ts, NULL);
+}
+
+int io_uring_submit_and_wait_timeout(struct io_uring *ring,
+				     struct io_uring_cqe **cqe_ptr,
+				     unsigned wait_nr,
+				     struct __kernel_timespec *ts,
+				     sigset_t *sigmask)
+{
+	int to_submit;
+
+	if (ts) {
+		if (ring->features & IORING_FEAT_EXT_ARG)
+			return get_cqe_ext_arg(ring, cqe_ptr, flush_sq(ring),
+					       wait_nr, ts, 0, sigmask);
+		to_submit = submit_timeout(ring, wait_nr, ts);
+		if (to_submit < 0)
+			return to_submit;
+	} else {
+		to_submit = (int) flush_sq(ring);
+	}
+	return __io_uring_get_cqe(ring, cqe_ptr, (unsigned) to_submit,
+				  wait_nr, sigmask);
+}
+
+int io_uring_submit_and_wait_min_timeout(struct io_uring *ring,
+					 struct io_uring_cqe **cqe_ptr,
+					 unsigned wait_nr,
+					 struct __kernel_timespec *ts,
+					 unsigned min_wait,
+					 sigset_t *sigmask)
+{
+	if (!(ring->features & IORING_FEAT_MIN_TIMEOUT))
+		return -EINVAL;
+	return get_cqe_ext_arg(ring, cqe_ptr, flush_sq(ring), wait_nr, ts,
+			       min_wait, sigmask);
+}
+
+/*
+ * Wait with the arguments in slot @reg_index of the region registered by
+ * io_uring_register_wait_reg() (6.13).
+ */
+int io_uring_submit_and_wait_reg(struct io_uring *ring,
+				 struct io_uring_cqe **cqe_ptr,
+				 unsigned wait_nr, int reg_index)
+{
+	struct get_data data = {
+		.submit		= flush_sq(ring),
+		.wait_nr	= wait_nr,
+		.get_flags	= IORING_ENTER_EXT_ARG |
+				  IORING_ENTER_EXT_ARG_REG,
+		.sz		= sizeof(struct io_uring_reg_wait),
+		.has_ts		= true,
+		.arg		= (void *) ((unsigned long) reg_index *
+					    sizeof(struct io_uring_reg_wait)),
+	};
+
+	return get_cqe(ring, cqe_ptr, &data);
+}
+
+static int submit(struct io_uring *ring, unsigned submitted,
+		  unsigned wait_nr, bool getevents)
+{
+	bool cq_needs_enter = getevents || wait_nr || cq_ring_needs_enter(ring);
+	unsigned flags = ring_enter_flags(ring);
+
+	if (!sq_ring_needs_enter(ring, submitted, &flags) && !cq_needs_enter)
+		return (int) submitted;
+
+	if (cq_needs_enter)
+		flags |= IORING_ENTER_GETEVENTS;
+	return io_uring_enter((unsigned) ring->enter_ring_fd, submitted,
+			      wait_nr, flags, NULL);
+}
+
+int io_uring_submit(struct io_uring *ring)
+{
+	return submit(ring, flush_sq(ring), 0, false);
+}
+
+int io_uring_submit_and_wait(struct io_uring *ring, unsigned wait_nr)
+{
+	return submit(ring, flush_sq(ring), wait_nr, false);
+}
+
+int io_uring_submit_and_get_events(struct io_uring *ring)
+{
+	return submit(ring, flush_sq(ring), 0, true);
+}
+
+int io_uring_get_events(struct io_uring *ring)
+{
+	return io_uring_enter((unsigned) ring->enter_ring_fd, 0, 0,
+			      IORING_ENTER_GETEVENTS | ring_enter_flags(ring),
+			      NULL);
+}
+
+int __io_uring_sqring_wait(struct io_uring *ring)
+{
+	return io_uring_enter((unsigned) ring->enter_ring_fd, 0, 0,
+			      IORING_ENTER_SQ_WAIT | ring_enter_flags(ring),
+			      NULL);
+}
+
+/* Exported for binaries built when io_uring_get_sqe was not inline. */
+struct io_uring_sqe *io_uring_get_sqe(struct io_uring *ring)
+{
+	return _io_uring_get_sqe(ring);
+}
+
+/*
+ * Reserve @n SQEs adjacent in memory.  When they would wrap past the end
+ * of the SQ, the slots up to the end become NOPs whose CQEs the kernel
+ * skips (IOSQE_CQE_SKIP_SUCCESS, 5.17).
+ */
+struct io_uring_sqe *io_uring_get_sqes(struct io_uring *ring, unsigned n)
+{
+	struct io_uring_sq *sq = &ring->sq;
+	unsigned shift = io_uring_sqe_shift(ring);
+	unsigned start, pad, i;
+	struct io_uring_sqe *sqe;
+
+	if (!n || n > sq->ring_entries)
+		return NULL;
+
+	start = sq->sqe_tail & sq->ring_mask;
+	pad = start + n > sq->ring_entries ? sq->ring_entries - start : 0;
+	if (!__io_uring_sq_has_room(ring, pad + n))
+		return NULL;
+
+	for (i = 0; i < pad; i++) {
+		sqe = _io_uring_get_sqe(ring);
+		io_uring_prep_nop(sqe);
+		sqe->flags = IOSQE_CQE_SKIP_SUCCESS;
+	}
+
+	sqe = &sq->sqes[(sq->sqe_tail & sq->ring_mask) << shift];
+	memset(sqe, 0, (sizeof(*sqe) << shift) * n);
+	sq->sqe_tail += n;
+	return sqe;
+}
+
+/* Copy one ready CQE (and its extension on big-CQE rings) out. */
+static unsigned copy_one_cqe(struct io_uring *ring, struct io_uring_cqe *dst,
+			     unsigned head)
+{
+	unsigned shift = io_uring_cqe_shift(ring);
+	struct io_uring_cqe *src;
+	unsigned nr;
+
+	src = &ring->cq.cqes[(head & ring->cq.ring_mask) << shift];
+	nr = io_uring_cqe_nr(src);
+	memcpy(dst, src, (sizeof(*src) << shift) * nr);
+	return nr;
+}
+
+int io_uring_copy_cqes(struct io_uring *ring, struct io_uring_cqe *cqes,
+		       unsigned count, unsigned wait_nr,
+		       struct __kernel_timespec *ts)
+{
+	unsigned shift = io_uring_cqe_shift(ring);
+	unsigned head, tail, used = 0, copied = 0;
+
+	if (wait_nr > count)
+		return -EINVAL;
+	if (wait_nr && io_uring_cq_ready(ring) < wait_nr) {
+		struct io_uring_cqe *cqe;
+		int ret;
+
+		ret = io_uring_wait_cqes(ring, &cqe, wait_nr, ts, NULL);
+		if (ret < 0 && !(ret == -ETIME && io_uring_cq_ready(ring)))
+			return ret;
+	} else if (!io_uring_cq_ready(ring) && cq_ring_needs_flush(ring)) {
+		io_uring_get_events(ring);
+	}
+
+	head = *ring->cq.khead;
+	tail = io_uring_smp_load_acquire(ring->cq.ktail);
+	while (head != tail && used < count) {
+		struct io_uring_cqe *src;
+
+		src = &ring->cq.cqes[(head & ring->cq.ring_mask) << shift];
+		if ((ring->flags & IORING_SETUP_CQE_MIXED) &&
+		    (src->flags & IORING_CQE_F_SKIP)) {
+			head += io_uring_cqe_nr(src);
+			continue;
+		}
+		if (!(ring->features & IORING_FEAT_EXT_ARG) &&
+		    src->user_data == LIBURING_UDATA_TIMEOUT) {
+			head++;
+			continue;
+		}
+		/* A 32-byte CQE on a mixed ring needs two slots here too. */
+		if (used + io_uring_cqe_nr(src) > count)
+			break;
+		head += copy_one_cqe(ring, &cqes[used << shift], head);
+		used += io_uring_cqe_nr(src);
+		copied++;
+	}
+	io_uring_smp_store_release(ring->cq.khead, head);
+	return (int) copied;
+}

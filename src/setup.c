@@ -1,0 +1,604 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Creating, mapping, resizing and tearing down rings.
+ */
+#include "lib.h"
+
+#include <stdlib.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+/* Kernel limits on ring sizes (IORING_MAX_ENTRIES / _CQ_ENTRIES). */
+#define KERN_MAX_ENTRIES	32768
+#define KERN_MAX_CQ_ENTRIES	(2 * KERN_MAX_ENTRIES)
+
+/*
+ * Upper bound of the kernel's struct io_rings header before the CQE array:
+ * two cache-line-aligned head/tail pairs and the ring words, with the CQE
+ * array cache-line aligned after them.
+ */
+#define KERN_RINGS_HEADER	256
+#define KERN_CACHELINE		64
+
+static size_t page_size(void)
+{
+	long sz = sysconf(_SC_PAGESIZE);
+
+	return sz > 0 ? (size_t) sz : 4096;
+}
+
+static size_t sqe_bytes(unsigned flags)
+{
+	return sizeof(struct io_uring_sqe) << io_uring_sqe_shift_from_flags(flags);
+}
+
+static size_t cqe_bytes(unsigned flags)
+{
+	return sizeof(struct io_uring_cqe) << io_uring_cqe_shift_from_flags(flags);
+}
+
+void ring_setup_pointers(struct io_uring_params *p, struct io_uring_sq *sq,
+			 struct io_uring_cq *cq)
+{
+	char *sq_ring = sq->ring_ptr;
+	char *cq_ring = cq->ring_ptr;
+
+	sq->khead = (unsigned *) (sq_ring + p->sq_off.head);
+	sq->ktail = (unsigned *) (sq_ring + p->sq_off.tail);
+	sq->kring_mask = (unsigned *) (sq_ring + p->sq_off.ring_mask);
+	sq->kring_entries = (unsigned *) (sq_ring + p->sq_off.ring_entries);
+	sq->kflags = (unsigned *) (sq_ring + p->sq_off.flags);
+	sq->kdropped = (unsigned *) (sq_ring + p->sq_off.dropped);
+	if (!(p->flags & IORING_SETUP_NO_SQARRAY))
+		sq->array = (unsigned *) (sq_ring + p->sq_off.array);
+
+	cq->khead = (unsigned *) (cq_ring + p->cq_off.head);
+	cq->ktail = (unsigned *) (cq_ring + p->cq_off.tail);
+	cq->kring_mask = (unsigned *) (cq_ring + p->cq_off.ring_mask);
+	cq->kring_entries = (unsigned *) (cq_ring + p->cq_off.ring_entries);
+	cq->koverflow = (unsigned *) (cq_ring + p->cq_off.overflow);
+	cq->cqes = (struct io_uring_cqe *) (cq_ring + p->cq_off.cqes);
+	if (p->cq_off.flags)
+		cq->kflags = (unsigned *) (cq_ring + p->cq_off.flags);
+
+	sq->ring_mask = *sq->kring_mask;
+	sq->ring_entries = *sq->kring_entries;
+	cq->ring_mask = *cq->kring_mask;
+	cq->ring_entries = *cq->kring_entries;
+	sq->sqe_limit = *sq->khead + sq->ring_entries;
+}
+
+void ring_unmap(struct io_uring_sq *sq, struct io_uring_cq *cq)
+{
+	if (sq->sqes && sq->sqes_sz)
+		munmap(sq->sqes, sq->sqes_sz);
+	if (sq->ring_ptr && sq->ring_sz)
+		munmap(sq->ring_ptr, sq->ring_sz);
+	if (cq->ring_ptr && cq->ring_sz && cq->ring_ptr != sq->ring_ptr)
+		munmap(cq->ring_ptr, cq->ring_sz);
+}
+
+static void *map_ring_area(int fd, size_t size, __u64 offset)
+{
+	return mmap(NULL, size, PROT_READ | PROT_WRITE,
+		    MAP_SHARED | MAP_POPULATE, fd, (off_t) offset);
+}
+
+int ring_mmap(int fd, struct io_uring_params *p, struct io_uring_sq *sq,
+	      struct io_uring_cq *cq)
+{
+	size_t sq_size = p->sq_off.array + p->sq_entries * sizeof(unsigned);
+	size_t cq_size = p->cq_off.cqes + p->cq_entries * cqe_bytes(p->flags);
+	void *ptr;
+	int ret;
+
+	if (p->flags & IORING_SETUP_NO_SQARRAY)
+		sq_size = p->sq_off.ring_entries + sizeof(unsigned);
+
+	if (p->features & IORING_FEAT_SINGLE_MMAP) {
+		if (cq_size > sq_size)
+			sq_size = cq_size;
+		cq_size = sq_size;
+	}
+
+	ptr = map_ring_area(fd, sq_size, IORING_OFF_SQ_RING);
+	if (ptr == MAP_FAILED)
+		return -errno;
+	sq->ring_ptr = ptr;
+	sq->ring_sz = sq_size;
+
+	if (p->features & IORING_FEAT_SINGLE_MMAP) {
+		cq->ring_ptr = sq->ring_ptr;
+	} else {
+		ptr = map_ring_area(fd, cq_size, IORING_OFF_CQ_RING);
+		if (ptr == MAP_FAILED) {
+			ret = -errno;
+			goto err;
+		}
+		cq->ring_ptr = ptr;
+	}
+	cq->ring_sz = cq_size;
+
+	sq->sqes_sz = (unsigned) (p->sq_entries * sqe_bytes(p->flags));
+	ptr = map_ring_area(fd, sq->sqes_sz, IORING_OFF_SQES);
+	if (ptr == MAP_FAILED) {
+		ret = -errno;
+		sq->sqes_sz = 0;
+		goto err;
+	}
+	sq->sqes = ptr;
+
+	ring_setup_pointers(p, sq, cq);
+	return 0;
+err:
+	ring_unmap(sq, cq);
+	sq->ring_ptr = cq->ring_ptr = NULL;
+	return ret;
+}
+
+/* The SQ array maps slot i to SQE i for good: the library never reorders. */
+static void fill_sq_array(struct io_uring *ring)
+{
+	unsigned i;
+
+	if (!ring->sq.array)
+		return;
+	for (i = 0; i < ring->sq.ring_entries; i++)
+		ring->sq.array[i] = i;
+}
+
+int io_uring_queue_mmap(int fd, struct io_uring_params *p,
+			struct io_uring *ring)
+{
+	int ret;
+
+	memset(ring, 0, sizeof(*ring));
+	ring->ring_fd = ring->enter_ring_fd = -1;
+
+	/*
+	 * Only an io_uring answers an empty enter with 0 (or -EBADFD while
+	 * disabled); anything else would map garbage.
+	 */
+	ret = io_uring_enter((unsigned) fd, 0, 0, 0, NULL);
+	if (ret < 0 && ret != -EBADFD)
+		return ret;
+
+	ret = ring_mmap(fd, p, &ring->sq, &ring->cq);
+	if (ret)
+		return ret;
+
+	ring->flags = p->flags;
+	ring->ring_fd = ring->enter_ring_fd = fd;
+	ring->features = p->features;
+	fill_sq_array(ring);
+	return 0;
+}
+
+static unsigned roundup_pow2(unsigned n)
+{
+	unsigned v = 1;
+
+	while (v < n)
+		v <<= 1;
+	return v;
+}
+
+/*
+ * The SQ and CQ sizes the kernel will pick for @entries and @p, so that
+ * memory for IORING_SETUP_NO_MMAP rings can be sized before setup.
+ */
+static int kernel_ring_sizes(unsigned entries, const struct io_uring_params *p,
+			     unsigned *sq_entries, unsigned *cq_entries)
+{
+	unsigned cq;
+
+	if (!entries)
+		return -EINVAL;
+	if (entries > KERN_MAX_ENTRIES) {
+		if (!(p->flags & IORING_SETUP_CLAMP))
+			return -EINVAL;
+		entries = KERN_MAX_ENTRIES;
+	}
+	entries = roundup_pow2(entries);
+
+	if (p->flags & IORING_SETUP_CQSIZE) {
+		cq = p->cq_entries;
+		if (!cq)
+			return -EINVAL;
+		if (cq > KERN_MAX_CQ_ENTRIES) {
+			if (!(p->flags & IORING_SETUP_CLAMP))
+				return -EINVAL;
+			cq = KERN_MAX_CQ_ENTRIES;
+		}
+		cq = roundup_pow2(cq);
+		if (cq < entries)
+			return -EINVAL;
+	} else {
+		cq = 2 * entries;
+	}
+
+	*sq_entries = entries;
+	*cq_entries = cq;
+	return 0;
+}
+
+struct mem_layout {
+	size_t sqes;		/* page-rounded bytes of SQEs, at the start */
+	size_t rings;		/* page-rounded bytes of the rings, after */
+};
+
+static int mem_layout(unsigned entries, const struct io_uring_params *p,
+		      struct mem_layout *l)
+{
+	size_t page = page_size();
+	unsigned sq_entries, cq_entries;
+	size_t rings;
+	int ret;
+
+	ret = kernel_ring_sizes(entries, p, &sq_entries, &cq_entries);
+	if (ret)
+		return ret;
+
+	rings = KERN_RINGS_HEADER + cq_entries * cqe_bytes(p->flags);
+	if (!(p->flags & IORING_SETUP_NO_SQARRAY)) {
+		rings = PAGE_ALIGN_UP(rings, KERN_CACHELINE);
+		rings += sq_entries * sizeof(unsigned);
+	}
+	l->sqes = PAGE_ALIGN_UP(sq_entries * sqe_bytes(p->flags), page);
+	l->rings = PAGE_ALIGN_UP(rings, page);
+	return 0;
+}
+
+ssize_t io_uring_memory_size_params(unsigned entries,
+				    struct io_uring_params *p)
+{
+	struct mem_layout l;
+	int ret;
+
+	ret = mem_layout(entries, p, &l);
+	if (ret)
+		return ret;
+	return (ssize_t) (l.sqes + l.rings);
+}
+
+ssize_t io_uring_memory_size(unsigned entries, unsigned flags)
+{
+	struct io_uring_params p;
+
+	memset(&p, 0, sizeof(p));
+	p.flags = flags;
+	return io_uring_memory_size_params(entries, &p);
+}
+
+/*
+ * Memory accounted against RLIMIT_MEMLOCK for such a ring.  Since 5.12
+ * (IORING_FEAT_NATIVE_WORKERS) ring memory is charged to the memory cgroup
+ * instead, and nothing needs locking.
+ */
+ssize_t io_uring_mlock_size_params(unsigned entries, struct io_uring_params *p)
+{
+	struct io_uring_params probe;
+	struct mem_layout l;
+	int fd, ret;
+
+	memset(&probe, 0, sizeof(probe));
+	fd = io_uring_setup(1, &probe);
+	if (fd < 0)
+		return fd;
+	close(fd);
+	if (probe.features & IORING_FEAT_NATIVE_WORKERS)
+		return 0;
+
+	ret = mem_layout(entries, p, &l);
+	if (ret)
+		return ret;
+	return (ssize_t) (l.sqes + l.rings);
+}
+
+ssize_t io_uring_mlock_size(unsigned entries, unsigned flags)
+{
+	struct io_uring_params p;
+
+	memset(&p, 0, sizeof(p));
+	p.flags = flags;
+	return io_uring_mlock_size_params(entries, &p);
+}
+
+/*
+ * IORING_SETUP_NO_MMAP (6.5): the rings live in memory we provide.  SQEs
+ * come first, the rings on the next page boundary.  Returns the bytes used,
+ * allocating them when the caller gave none.
+ */
+static ssize_t prepare_app_memory(unsigned entries, struct io_uring *ring,
+				  struct io_uring_params *p,
+				  void **buf, size_t buf_size)
+{
+	struct mem_layout l;
+	int ret;
+
+	ret = mem_layout(entries, p, &l);
+	if (ret)
+		return ret;
+
+	if (*buf) {
+		if (buf_size < l.sqes + l.rings)
+			return -ENOMEM;
+		ring->int_flags |= INT_FLAG_APP_MEM;
+	} else {
+		void *mem = mmap(NULL, l.sqes + l.rings,
+				 PROT_READ | PROT_WRITE,
+				 MAP_SHARED | MAP_ANONYMOUS | MAP_POPULATE,
+				 -1, 0);
+		if (mem == MAP_FAILED)
+			return -errno;
+		*buf = mem;
+	}
+
+	p->sq_off.user_addr = (unsigned long) *buf;
+	p->cq_off.user_addr = (unsigned long) ((char *) *buf + l.sqes);
+	ring->sq.sqes = *buf;
+	ring->sq.sqes_sz = (unsigned) l.sqes;
+	ring->sq.ring_ptr = ring->cq.ring_ptr = (char *) *buf + l.sqes;
+	return (ssize_t) (l.sqes + l.rings);
+}
+
+static void release_app_memory(struct io_uring *ring, size_t size)
+{
+	if (!(ring->int_flags & INT_FLAG_APP_MEM))
+		munmap(ring->sq.sqes, size);
+}
+
+/*
+ * Returns the bytes of caller memory used (NO_MMAP) or 0, or -errno.  On
+ * failure nothing stays mapped or open and *ring is zeroed.
+ */
+static ssize_t queue_init(unsigned entries, struct io_uring *ring,
+			  struct io_uring_params *p, void *buf,
+			  size_t buf_size)
+{
+	bool try_no_sqarray = !(p->flags & IORING_SETUP_NO_SQARRAY);
+	ssize_t mem_size = 0;
+	int fd, ret;
+
+	memset(ring, 0, sizeof(*ring));
+	if (try_no_sqarray)
+		p->flags |= IORING_SETUP_NO_SQARRAY;
+retry:
+	if (p->flags & IORING_SETUP_NO_MMAP) {
+		mem_size = prepare_app_memory(entries, ring, p, &buf, buf_size);
+		if (mem_size < 0) {
+			ret = (int) mem_size;
+			goto fail;
+		}
+	}
+
+	fd = io_uring_setup(entries, p);
+	if (fd < 0) {
+		ret = fd;
+		if (p->flags & IORING_SETUP_NO_MMAP)
+			release_app_memory(ring, (size_t) mem_size);
+		if (ret == -EINVAL && try_no_sqarray) {
+			/* Kernels before 6.6 lack NO_SQARRAY. */
+			try_no_sqarray = false;
+			p->flags &= ~IORING_SETUP_NO_SQARRAY;
+			if (!(ring->int_flags & INT_FLAG_APP_MEM))
+				buf = NULL;
+			memset(ring, 0, sizeof(*ring));
+			goto retry;
+		}
+		goto fail;
+	}
+
+	if (p->flags & IORING_SETUP_NO_MMAP) {
+		ring->sq.ring_sz = (size_t) mem_size;
+		ring_setup_pointers(p, &ring->sq, &ring->cq);
+	} else {
+		ret = ring_mmap(fd, p, &ring->sq, &ring->cq);
+		if (ret) {
+			close(fd);
+			goto fail;
+		}
+	}
+
+	ring->flags = p->flags;
+	ring->features = p->features;
+	if (p->flags & IORING_SETUP_REGISTERED_FD_ONLY) {
+		ring->ring_fd = -1;
+		ring->enter_ring_fd = fd;
+		ring->int_flags |= INT_FLAG_REG_RING | INT_FLAG_REG_REG_RING;
+	} else {
+		ring->ring_fd = ring->enter_ring_fd = fd;
+	}
+	fill_sq_array(ring);
+	return (p->flags & IORING_SETUP_NO_MMAP) ? mem_size : 0;
+fail:
+	memset(ring, 0, sizeof(*ring));
+	ring->ring_fd = ring->enter_ring_fd = -1;
+	return ret;
+}
+
+int io_uring_queue_init_params(unsigned entries, struct io_uring *ring,
+			       struct io_uring_params *p)
+{
+	ssize_t ret = queue_init(entries, ring, p, NULL, 0);
+
+	return ret < 0 ? (int) ret : 0;
+}
+
+int io_uring_queue_init(unsigned entries, struct io_uring *ring,
+			unsigned flags)
+{
+	struct io_uring_params p;
+
+	memset(&p, 0, sizeof(p));
+	p.flags = flags;
+	return io_uring_queue_init_params(entries, ring, &p);
+}
+
+/* Returns the bytes of @buf the ring uses, or -errno. */
+int io_uring_queue_init_mem(unsigned entries, struct io_uring *ring,
+			    struct io_uring_params *p,
+			    void *buf, size_t buf_size)
+{
+	if (!buf)
+		return -EINVAL;
+	p->flags |= IORING_SETUP_NO_MMAP;
+	return (int) queue_init(entries, ring, p, buf, buf_size);
+}
+
+void io_uring_queue_exit(struct io_uring *ring)
+{
+	struct io_uring_sq *sq = &ring->sq;
+	struct io_uring_cq *cq = &ring->cq;
+
+	if (ring->flags & IORING_SETUP_NO_MMAP) {
+		/* sq.ring_sz is the size of the whole block (SQEs first). */
+		if (!(ring->int_flags & INT_FLAG_APP_MEM))
+			munmap(sq->sqes, sq->ring_sz);
+	} else {
+		ring_unmap(sq, cq);
+	}
+
+	/* Frees the slot now rather than when the process exits. */
+	if (ring->int_flags & INT_FLAG_REG_RING)
+		io_uring_unregister_ring_fd(ring);
+	if (ring->ring_fd != -1)
+		close(ring->ring_fd);
+}
+
+static int dontfork(void *addr, size_t len)
+{
+	if (addr && len && madvise(addr, len, MADV_DONTFORK))
+		return -errno;
+	return 0;
+}
+
+int io_uring_ring_dontfork(struct io_uring *ring)
+{
+	size_t sqes_len;
+	int ret;
+
+	if (!ring->sq.ring_ptr || !ring->sq.sqes || !ring->cq.ring_ptr)
+		return -EINVAL;
+
+	if (ring->flags & IORING_SETUP_NO_MMAP)
+		return dontfork(ring->sq.sqes, ring->sq.ring_sz);
+
+	sqes_len = ring->sq.sqes_sz;
+	ret = dontfork(ring->sq.sqes, sqes_len);
+	if (ret)
+		return ret;
+	ret = dontfork(ring->sq.ring_ptr, ring->sq.ring_sz);
+	if (ret)
+		return ret;
+	if (ring->cq.ring_ptr != ring->sq.ring_ptr)
+		ret = dontfork(ring->cq.ring_ptr, ring->cq.ring_sz);
+	return ret;
+}
+
+/*
+ * IORING_REGISTER_RESIZE_RINGS (6.13).  The kernel moves the queued
+ * entries into new rings; we map those and keep our indices.  SQEs handed
+ * out but not yet submitted are lost, so submit before resizing.
+ */
+int io_uring_resize_rings(struct io_uring *ring, struct io_uring_params *p)
+{
+	unsigned sqe_head = ring->sq.sqe_head;
+	unsigned sqe_tail = ring->sq.sqe_tail;
+	struct io_uring_params kp;
+	int ret;
+
+	if (ring->flags & IORING_SETUP_NO_MMAP)
+		return -EINVAL;
+	if (ring->ring_fd < 0)
+		return -EBADF;
+
+	memset(&p->sq_off, 0, sizeof(p->sq_off));
+	memset(&p->cq_off, 0, sizeof(p->cq_off));
+	ret = ring_register(ring, IORING_REGISTER_RESIZE_RINGS, p, 1);
+	if (ret < 0)
+		return ret;
+
+	/* Map with the ring's own flags, which @p must not carry. */
+	kp = *p;
+	kp.flags |= ring->flags;
+	kp.features = ring->features;
+
+	ring_unmap(&ring->sq, &ring->cq);
+	memset(&ring->sq, 0, sizeof(ring->sq));
+	memset(&ring->cq, 0, sizeof(ring->cq));
+	ret = ring_mmap(ring->ring_fd, &kp, &ring->sq, &ring->cq);
+	if (ret)
+		return ret;
+
+	ring->sq.sqe_head = sqe_head;
+	ring->sq.sqe_tail = sqe_tail;
+	fill_sq_array(ring);
+	return 0;
+}
+
+int io_uring_enable_rings(struct io_uring *ring)
+{
+	return ring_register(ring, IORING_REGISTER_ENABLE_RINGS, NULL, 0);
+}
+
+int io_uring_set_iowait(struct io_uring *ring, bool enable_iowait)
+{
+	if (!(ring->features & IORING_FEAT_NO_IOWAIT))
+		return -EOPNOTSUPP;
+	if (enable_iowait)
+		ring->int_flags &= (__u8) ~INT_FLAG_NO_IOWAIT;
+	else
+		ring->int_flags |= INT_FLAG_NO_IOWAIT;
+	return 0;
+}
+
+struct io_uring_probe *io_uring_get_probe_ring(struct io_uring *ring)
+{
+	size_t len = sizeof(struct io_uring_probe) +
+		     256 * sizeof(struct io_uring_probe_op);
+	struct io_uring_probe *probe = calloc(1, len);
+
+	if (!probe)
+		return NULL;
+	if (io_uring_register_probe(ring, probe, 256) < 0) {
+		free(probe);
+		return NULL;
+	}
+	return probe;
+}
+
+struct io_uring_probe *io_uring_get_probe(void)
+{
+	struct io_uring_probe *probe;
+	struct io_uring ring;
+
+	if (io_uring_queue_init(2, &ring, 0) < 0)
+		return NULL;
+	probe = io_uring_get_probe_ring(&ring);
+	io_uring_queue_exit(&ring);
+	return probe;
+}
+
+void io_uring_free_probe(struct io_uring_probe *probe)
+{
+	free(probe);
+}
+
+int io_uring_major_version(void)
+{
+	return IO_URING_VERSION_MAJOR;
+}
+
+int io_uring_minor_version(void)
+{
+	return IO_URING_VERSION_MINOR;
+}
+
+/* True when this library is older than @major.@minor (liburing's sense). */
+bool io_uring_check_version(int major, int minor)
+{
+	return major > io_uring_major_version() ||
+	       (major == io_uring_major_version() &&
+		minor > io_uring_minor_version());
+}

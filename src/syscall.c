@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The three io_uring system calls, through libc's syscall(2), each
+ * returning its result or -errno.
+ */
+#include "lib.h"
+
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#ifndef __NR_io_uring_setup
+#define __NR_io_uring_setup	425
+#endif
+#ifndef __NR_io_uring_enter
+#define __NR_io_uring_enter	426
+#endif
+#ifndef __NR_io_uring_register
+#define __NR_io_uring_register	427
+#endif
+
+static int result(long ret)
+{
+	return ret < 0 ? -errno : (int) ret;
+}
+
+int io_uring_setup(unsigned int entries, struct io_uring_params *p)
+{
+	return result(syscall(__NR_io_uring_setup, entries, p));
+}
+
+int io_uring_enter2(unsigned int fd, unsigned int to_submit,
+		    unsigned int min_complete, unsigned int flags,
+		    void *arg, size_t sz)
+{
+	return result(syscall(__NR_io_uring_enter, fd, to_submit,
+			      min_complete, flags, arg, sz));
+}
+
+int io_uring_enter(unsigned int fd, unsigned int to_submit,
+		   unsigned int min_complete, unsigned int flags, sigset_t *sig)
+{
+	return io_uring_enter2(fd, to_submit, min_complete, flags, sig,
+			       _NSIG / 8);
+}
+
+int io_uring_register(unsigned int fd, unsigned int opcode, const void *arg,
+		      unsigned int nr_args)
+{
+	return result(syscall(__NR_io_uring_register, fd, opcode, arg,
+			      nr_args));
+}
