@@ -404,19 +404,27 @@ IOURINGINLINE unsigned io_uring_cqe_nr(const struct io_uring_cqe *cqe)
 
 /*
  * Walk the ready CQEs without consuming them; call io_uring_cq_advance()
- * with the number seen afterwards.  The kernel's tail is read once, when
- * the walk starts.
+ * with the number seen afterwards.  The kernel's tail, the ring geometry
+ * and whether CQEs come in two sizes (CQE_MIXED) are read once, when the
+ * walk starts; the inner loop only indexes.
  */
 #define io_uring_for_each_cqe(ring, head, cqe)				\
 	for (unsigned __io_uring_tail =					\
 		io_uring_smp_load_acquire((ring)->cq.ktail),		\
+		__io_uring_bits = 4 + io_uring_cqe_shift(ring),		\
+		__io_uring_mixed =					\
+			!!((ring)->flags & IORING_SETUP_CQE_MIXED),	\
 		__io_uring_once = 1;					\
 	     __io_uring_once; __io_uring_once = 0)			\
 		for (head = *(ring)->cq.khead;				\
-		     (cqe = (head != __io_uring_tail ?			\
-			&(ring)->cq.cqes[io_uring_cqe_index(ring, head,	\
-				(ring)->cq.ring_mask)] : NULL));	\
-		     head += io_uring_cqe_nr(cqe))
+		     head != __io_uring_tail ?				\
+			(cqe = (struct io_uring_cqe *)			\
+				((char *) (ring)->cq.cqes +		\
+				 ((size_t) (head & (ring)->cq.ring_mask) \
+				  << __io_uring_bits)), 1) :		\
+			(cqe = NULL, 0);				\
+		     head++, head += __io_uring_mixed &&		\
+				     (cqe->flags & IORING_CQE_F_32))
 
 /* The same walk as a function-style iterator (liburing 2.15). */
 struct io_uring_cqe_iter {
@@ -644,18 +652,44 @@ IOURINGINLINE void io_uring_initialize_sqe(struct io_uring_sqe *sqe)
 }
 
 /*
- * True when @nr more SQ slots are free.  Refreshes the cached limit from
- * the kernel's head only when the cached view says no.
+ * The SQ limit cache.  sqe_tail may run up to sqe_limit (the kernel's head
+ * plus the ring size, as last read) without reading the head again; the
+ * head only moves forward, so a stale limit is always safe.  On SQE128
+ * rings the limit is held at the tail instead, so that every
+ * io_uring_get_sqe() takes the slow path, the one that knows the entry
+ * size, and the fast path can index 64-byte entries only.
  */
 IOURINGINLINE bool __io_uring_sq_has_room(struct io_uring *ring, unsigned nr)
 {
 	struct io_uring_sq *sq = &ring->sq;
+	unsigned limit = io_uring_smp_load_acquire(sq->khead) +
+			 sq->ring_entries;
 
-	if ((int) (sq->sqe_limit - sq->sqe_tail) >= (int) nr)
-		return true;
-	sq->sqe_limit = io_uring_smp_load_acquire(sq->khead) +
-			sq->ring_entries;
-	return (int) (sq->sqe_limit - sq->sqe_tail) >= (int) nr;
+	if (!(ring->flags & IORING_SETUP_SQE128))
+		sq->sqe_limit = limit;
+	return (int) (limit - sq->sqe_tail) >= (int) nr;
+}
+
+/* Hand out @nr SQ slots the caller checked room for. */
+IOURINGINLINE void __io_uring_sq_advance(struct io_uring *ring, unsigned nr)
+{
+	ring->sq.sqe_tail += nr;
+	if (ring->flags & IORING_SETUP_SQE128)
+		ring->sq.sqe_limit = ring->sq.sqe_tail;
+}
+
+/* The next SQ slot, unzeroed, reading the kernel's head; NULL if full. */
+IOURINGINLINE struct io_uring_sqe *__io_uring_next_sqe_slow(struct io_uring *ring)
+{
+	struct io_uring_sq *sq = &ring->sq;
+	struct io_uring_sqe *sqe;
+
+	if (!__io_uring_sq_has_room(ring, 1))
+		return NULL;
+	sqe = &sq->sqes[(sq->sqe_tail & sq->ring_mask) <<
+			io_uring_sqe_shift(ring)];
+	__io_uring_sq_advance(ring, 1);
+	return sqe;
 }
 
 /*
@@ -665,14 +699,17 @@ IOURINGINLINE bool __io_uring_sq_has_room(struct io_uring *ring, unsigned nr)
 IOURINGINLINE struct io_uring_sqe *_io_uring_get_sqe(struct io_uring *ring)
 {
 	struct io_uring_sq *sq = &ring->sq;
+	unsigned tail = sq->sqe_tail;
 	struct io_uring_sqe *sqe;
 
-	if (uring_unlikely(!__io_uring_sq_has_room(ring, 1)))
-		return NULL;
-
-	sqe = &sq->sqes[(sq->sqe_tail & sq->ring_mask) <<
-			io_uring_sqe_shift(ring)];
-	sq->sqe_tail++;
+	if (uring_likely(tail != sq->sqe_limit)) {
+		sqe = &sq->sqes[tail & sq->ring_mask];
+		sq->sqe_tail = tail + 1;
+	} else {
+		sqe = __io_uring_next_sqe_slow(ring);
+		if (!sqe)
+			return NULL;
+	}
 	memset(sqe, 0, sizeof(*sqe));
 	return sqe;
 }

@@ -196,15 +196,18 @@ static int submit_timeout(struct io_uring *ring, unsigned wait_nr,
 	struct io_uring_sqe *sqe;
 	int ret;
 
-	sqe = _io_uring_get_sqe(ring);
-	if (!sqe) {
+	/*
+	 * Check room the slow way: inline code of a binary built against
+	 * another liburing.h may have moved the tail without our limit.
+	 */
+	if (!__io_uring_sq_has_room(ring, 1)) {
 		ret = io_uring_submit(ring);
 		if (ret < 0)
 			return ret;
-		sqe = _io_uring_get_sqe(ring);
-		if (!sqe)
+		if (!__io_uring_sq_has_room(ring, 1))
 			return -EAGAIN;
 	}
+	sqe = _io_uring_get_sqe(ring);
 	io_uring_prep_timeout(sqe, ts, wait_nr, 0);
 	sqe->user_data = LIBURING_UDATA_TIMEOUT;
 	return (int) flush_sq(ring);
@@ -316,7 +319,6 @@ int io_uring_submit_and_wait_reg(struct io_uring *ring,
 				 unsigned wait_nr, int reg_index)
 {
 	struct get_data data = {
-		.submit		= flush_sq(ring),
 		.wait_nr	= wait_nr,
 		.get_flags	= IORING_ENTER_EXT_ARG |
 				  IORING_ENTER_EXT_ARG_REG,
@@ -326,6 +328,9 @@ int io_uring_submit_and_wait_reg(struct io_uring *ring,
 					    sizeof(struct io_uring_reg_wait)),
 	};
 
+	if (!(ring->features & IORING_FEAT_EXT_ARG))
+		return -EINVAL;
+	data.submit = flush_sq(ring);
 	return get_cqe(ring, cqe_ptr, &data);
 }
 
@@ -396,6 +401,9 @@ struct io_uring_sqe *io_uring_get_sqes(struct io_uring *ring, unsigned n)
 
 	start = sq->sqe_tail & sq->ring_mask;
 	pad = start + n > sq->ring_entries ? sq->ring_entries - start : 0;
+	/* The filler NOPs must not post CQEs: needs IORING_FEAT_CQE_SKIP. */
+	if (pad && !(ring->features & IORING_FEAT_CQE_SKIP))
+		return NULL;
 	if (!__io_uring_sq_has_room(ring, pad + n))
 		return NULL;
 
@@ -407,7 +415,7 @@ struct io_uring_sqe *io_uring_get_sqes(struct io_uring *ring, unsigned n)
 
 	sqe = &sq->sqes[(sq->sqe_tail & sq->ring_mask) << shift];
 	memset(sqe, 0, (sizeof(*sqe) << shift) * n);
-	sq->sqe_tail += n;
+	__io_uring_sq_advance(ring, n);
 	return sqe;
 }
 

@@ -168,9 +168,12 @@ int __io_uring_clone_buffers_offset(struct io_uring *dst,
 		.nr		= nr,
 	};
 
+	/* A source whose fd may be closed is named by its registered index. */
 	if (src->int_flags & INT_FLAG_REG_REG_RING) {
 		buf.src_fd = (__u32) src->enter_ring_fd;
 		buf.flags |= IORING_REGISTER_SRC_REGISTERED;
+	} else {
+		buf.flags &= ~IORING_REGISTER_SRC_REGISTERED;
 	}
 	return zero_or_error(ring_register(dst, IORING_REGISTER_CLONE_BUFFERS,
 					   &buf, 1));
@@ -295,7 +298,7 @@ int io_uring_register_buf_ring(struct io_uring *ring,
 			       struct io_uring_buf_reg *reg,
 			       unsigned int flags)
 {
-	(void) flags;	/* kept for liburing's prototype; reg->flags counts */
+	reg->flags |= (__u16) flags;
 	return ring_register(ring, IORING_REGISTER_PBUF_RING, reg, 1);
 }
 

@@ -65,7 +65,7 @@ void ring_setup_pointers(struct io_uring_params *p, struct io_uring_sq *sq,
 	sq->ring_entries = *sq->kring_entries;
 	cq->ring_mask = *cq->kring_mask;
 	cq->ring_entries = *cq->kring_entries;
-	sq->sqe_limit = *sq->khead + sq->ring_entries;
+	sq->sqe_limit = sq->sqe_tail;	/* the first get_sqe reads the head */
 }
 
 void ring_unmap(struct io_uring_sq *sq, struct io_uring_cq *cq)
@@ -532,7 +532,7 @@ int io_uring_resize_rings(struct io_uring *ring, struct io_uring_params *p)
 		return ret;
 
 	ring->sq.sqe_head = sqe_head;
-	ring->sq.sqe_tail = sqe_tail;
+	ring->sq.sqe_tail = ring->sq.sqe_limit = sqe_tail;
 	fill_sq_array(ring);
 	return 0;
 }
