@@ -328,6 +328,34 @@ int io_uring_buf_ring_head(struct io_uring *ring, int buf_group,
 }
 
 /*
+ * IOU_PBUF_RING_MMAP (6.4): the kernel allocates the ring memory; it is
+ * mapped from the ring fd at the group's offset once registered.
+ */
+static void *map_kernel_buf_ring(struct io_uring *ring,
+				 struct io_uring_buf_reg *reg, size_t size,
+				 int *err)
+{
+	off_t off = (off_t) (IORING_OFF_PBUF_RING |
+			     (__u64) reg->bgid << IORING_OFF_PBUF_SHIFT);
+	void *br;
+	int ret;
+
+	ret = io_uring_register_buf_ring(ring, reg, reg->flags);
+	if (ret) {
+		*err = ret;
+		return NULL;
+	}
+	br = mmap(NULL, size, PROT_READ | PROT_WRITE,
+		  MAP_SHARED | MAP_POPULATE, ring->ring_fd, off);
+	if (br == MAP_FAILED) {
+		*err = -errno;
+		io_uring_unregister_buf_ring(ring, reg->bgid);
+		return NULL;
+	}
+	return br;
+}
+
+/*
  * Allocate, register and initialise a buffer ring of @nentries (a power
  * of two) for group @bgid.  On failure *err holds -errno and nothing is
  * left mapped.
@@ -350,6 +378,15 @@ struct io_uring_buf_ring *io_uring_setup_buf_ring(struct io_uring *ring,
 		*err = -EINVAL;
 		return NULL;
 	}
+	if (flags & IOU_PBUF_RING_MMAP) {
+		br = map_kernel_buf_ring(ring, &reg, size, err);
+		if (!br)
+			return NULL;
+		io_uring_buf_ring_init(br);
+		*err = 0;
+		return br;
+	}
+
 	br = mmap(NULL, size, PROT_READ | PROT_WRITE,
 		  MAP_ANONYMOUS | MAP_PRIVATE, -1, 0);
 	if (br == MAP_FAILED) {

@@ -79,4 +79,11 @@ void t_expect_no_cqe(struct io_uring *ring, unsigned msec);
 /* Monotonic time in nanoseconds. */
 uint64_t t_now_ns(void);
 
+/*
+ * Leak checks: lines in /proc/self/maps (mappings) and the VmPin value of
+ * /proc/self/status in kB (pages the kernel holds pinned for us).
+ */
+unsigned t_maps_count(void);
+long t_vm_pin_kb(void);
+
 #endif

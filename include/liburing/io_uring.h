@@ -30,12 +30,12 @@ extern "C" {
  * Submission queue entry.  64 bytes; 128 on rings set up with
  * IORING_SETUP_SQE128, where cmd[] continues into the second half.
  */
-struct io_uring_sqe {
+__extension__ struct io_uring_sqe {
 	__u8	opcode;		/* IORING_OP_* */
 	__u8	flags;		/* IOSQE_* */
 	__u16	ioprio;		/* I/O priority, or per-opcode flags */
 	__s32	fd;		/* file descriptor or fixed-file index */
-	union {
+	__extension__ union {
 		__u64	off;	/* file offset */
 		__u64	addr2;
 		struct {
@@ -43,7 +43,7 @@ struct io_uring_sqe {
 			__u32	__pad1;
 		};
 	};
-	union {
+	__extension__ union {
 		__u64	addr;	/* buffer, iovec array or path */
 		__u64	splice_off_in;
 		struct {
@@ -52,7 +52,7 @@ struct io_uring_sqe {
 		};
 	};
 	__u32	len;		/* byte count, iovec count, ... */
-	union {				/* per-opcode flags */
+	__extension__ union {				/* per-opcode flags */
 		__kernel_rwf_t	rw_flags;
 		__u32		fsync_flags;
 		__u16		poll_events;	/* before 5.9 */
@@ -79,12 +79,12 @@ struct io_uring_sqe {
 		__u32		pipe_flags;
 	};
 	__u64	user_data;	/* handed back untouched in the CQE */
-	union {
+	__extension__ union {
 		__u16	buf_index;	/* registered buffer index */
 		__u16	buf_group;	/* provided buffer group */
 	} __attribute__((packed));
 	__u16	personality;	/* registered credentials, 0 for none */
-	union {
+	__extension__ union {
 		__s32	splice_fd_in;
 		__u32	file_index;	/* direct descriptor slot + 1 */
 		__u32	zcrx_ifq_idx;
@@ -98,7 +98,7 @@ struct io_uring_sqe {
 			__u8	__pad4[3];
 		};
 	};
-	union {
+	__extension__ union {
 		struct {
 			__u64	addr3;
 			__u64	__pad2[1];
@@ -325,11 +325,11 @@ struct io_uring_attr_pi {
  * for the entries flagged IORING_CQE_F_32 on IORING_SETUP_CQE_MIXED rings),
  * where big_cqe[] holds two more words.
  */
-struct io_uring_cqe {
+__extension__ struct io_uring_cqe {
 	__u64	user_data;	/* the SQE's user_data */
 	__s32	res;		/* result, or -errno */
 	__u32	flags;		/* IORING_CQE_F_* */
-	__u64	big_cqe[];
+	__extension__ __u64 big_cqe[];
 };
 
 /* cqe->flags */
@@ -471,10 +471,14 @@ enum io_uring_register_op {
 	IORING_REGISTER_BPF_FILTER		= 37,	/* after 6.19 */
 
 	IORING_REGISTER_LAST,
-
-	/* OR-ed into the opcode: the fd argument is a registered index */
-	IORING_REGISTER_USE_REGISTERED_RING	= 1U << 31
 };
+
+/*
+ * OR-ed into the opcode: the fd argument is a registered index.  The
+ * kernel's header makes this an enumerator; ISO C before C23 limits
+ * enumerators to int, so it is a macro here, with the same value.
+ */
+#define IORING_REGISTER_USE_REGISTERED_RING	(1U << 31)
 
 /* io-wq worker classes, the index into the max-workers array */
 enum io_wq_type {
@@ -551,17 +555,17 @@ struct io_uring_probe_op {
 	__u32	resv2;
 };
 
-struct io_uring_probe {
+__extension__ struct io_uring_probe {
 	__u8	last_op;	/* highest opcode the kernel knows */
 	__u8	ops_len;	/* entries filled in ops[] */
 	__u16	resv;
 	__u32	resv2[3];
-	struct io_uring_probe_op ops[];
+	__extension__ struct io_uring_probe_op ops[];
 };
 
 struct io_uring_restriction {
 	__u16	opcode;		/* IORING_RESTRICTION_* */
-	union {
+	__extension__ union {
 		__u8	register_op;
 		__u8	sqe_op;
 		__u8	sqe_flags;
@@ -611,8 +615,8 @@ struct io_uring_buf {
  * A provided-buffer ring.  The tail shares the first entry's resv field,
  * so the ring is exactly ring_entries * 16 bytes.
  */
-struct io_uring_buf_ring {
-	union {
+__extension__ struct io_uring_buf_ring {
+	__extension__ union {
 		struct {
 			__u64	resv1;
 			__u32	resv2;
@@ -815,7 +819,7 @@ struct zcrx_ctrl {
 	__u32	zcrx_id;
 	__u32	op;		/* enum zcrx_ctrl_op */
 	__u64	__resv[2];
-	union {
+	__extension__ union {
 		struct zcrx_ctrl_export		zc_export;
 		struct zcrx_ctrl_flush_rq	zc_flush;
 	};
@@ -852,6 +856,23 @@ struct io_uring_query_opcode {
 	__u64	sqe_flags;		/* IOSQE_* */
 	__u32	nr_query_opcodes;
 	__u32	__pad;
+};
+
+/* Answer to IO_URING_QUERY_ZCRX (after 6.18) */
+struct io_uring_query_zcrx {
+	__u64	register_flags;		/* ZCRX_REG_* accepted */
+	__u64	area_flags;		/* IORING_ZCRX_AREA_* accepted */
+	__u32	nr_ctrl_opcodes;	/* number of ZCRX_CTRL_* */
+	__u32	features;		/* ZCRX_FEATURE_* */
+	__u32	rq_hdr_size;		/* refill ring header size */
+	__u32	rq_hdr_alignment;	/* and its alignment */
+	__u64	__resv2;
+};
+
+/* Answer to IO_URING_QUERY_SCQ (after 6.18) */
+struct io_uring_query_scq {
+	__u64	hdr_size;		/* SQ/CQ ring header size */
+	__u64	hdr_alignment;		/* and its alignment */
 };
 
 #ifdef __cplusplus

@@ -9,32 +9,43 @@
 
 #include <linux/types.h>
 
-/* What a filter program is shown of a request */
+/*
+ * What a filter program is shown of a request.  Programs load fields by
+ * byte offset, so the order is the kernel's: user_data comes first.
+ */
 struct io_uring_bpf_ctx {
+	__u64	user_data;
 	__u8	opcode;
 	__u8	sqe_flags;
 	__u8	pdu_size;	/* bytes of opcode-specific data below */
 	__u8	pad[5];
-	__u64	user_data;
-	union {
+	__extension__ union {
 		struct {
 			__u32	family;
 			__u32	type;
 			__u32	protocol;
 		} socket;	/* IORING_OP_SOCKET */
+		struct {
+			__u64	flags;
+			__u64	mode;
+			__u64	resolve;
+		} open;		/* IORING_OP_OPENAT, IORING_OP_OPENAT2 */
 	};
 };
 
 /* io_uring_bpf_filter->flags */
 enum {
-	IO_URING_BPF_FILTER_DENY_REST	= 1,	/* deny opcodes with no filter */
+	IO_URING_BPF_FILTER_DENY_REST	= 1,	/* deny unfiltered opcodes */
+	IO_URING_BPF_FILTER_SZ_STRICT	= 2,	/* pdu_size must match */
 };
 
 struct io_uring_bpf_filter {
 	__u32	opcode;		/* the IORING_OP_* filtered */
 	__u32	flags;
 	__u32	filter_len;	/* number of struct sock_filter */
-	__u32	resv;
+	__u8	pdu_size;	/* opcode data the filter expects; the
+				 * kernel writes back its own size */
+	__u8	resv[3];
 	__u64	filter_ptr;	/* struct sock_filter * */
 	__u64	resv2[5];
 };
@@ -48,7 +59,7 @@ struct io_uring_bpf {
 	__u16	cmd_type;	/* IO_URING_BPF_CMD_* */
 	__u16	cmd_flags;
 	__u32	resv;
-	union {
+	__extension__ union {
 		struct io_uring_bpf_filter filter;
 	};
 };
