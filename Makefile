@@ -56,7 +56,7 @@ endif
 TEST_FIXTURE := test/helpers.c
 TEST_SRCS := $(filter-out $(TEST_FIXTURE),$(wildcard test/*.c))
 TEST_BINS := $(patsubst test/%.c,$(B)/test/%.t,$(TEST_SRCS))
-TEST_CFLAGS := -D_GNU_SOURCE -Iinclude -Itest $(WARNFLAGS) -O2 -g $(SAN_FLAGS)
+TEST_CFLAGS := -D_GNU_SOURCE -Iinclude -Itest $(WARNFLAGS) -Wno-psabi -O2 -g $(SAN_FLAGS)
 TEST_LDFLAGS := -L$(B)/src -Wl,-rpath,'$$ORIGIN/../src' $(SAN_FLAGS)
 TEST_LIBS := -luring -lcmocka -lpthread
 
@@ -152,17 +152,24 @@ demo: lib examples
 # --- install -----------------------------------------------------------------
 
 PC_FILES := $(B)/liburing.pc $(B)/liburing-ffi.pc
+# Rewritten when ./configure changes the directories.
+PC_DEPS := liburing.pc.in include/liburing/io_uring_version.h \
+	$(wildcard config-host.mk)
 
-$(B)/liburing.pc: liburing.pc.in include/liburing/io_uring_version.h
+$(B)/liburing.pc: $(PC_DEPS)
+	@mkdir -p $(@D)
 	sed -e 's|@prefix@|$(prefix)|' -e 's|@libdevdir@|$(libdevdir)|' \
 	    -e 's|@includedir@|$(includedir)|' -e 's|@version@|$(VERSION)|' \
 	    -e 's|@name@|liburing|' -e 's|@lib@|uring|' $< > $@
 
-$(B)/liburing-ffi.pc: liburing.pc.in include/liburing/io_uring_version.h
+$(B)/liburing-ffi.pc: $(PC_DEPS)
+	@mkdir -p $(@D)
 	sed -e 's|@prefix@|$(prefix)|' -e 's|@libdevdir@|$(libdevdir)|' \
 	    -e 's|@includedir@|$(includedir)|' -e 's|@version@|$(VERSION)|' \
 	    -e 's|@name@|liburing-ffi|' -e 's|@lib@|uring-ffi|' $< > $@
 
+# Link pages (".so man3/X.3") are installed as plain files, as they are:
+# man resolves the path against the root of the man tree.
 MAN_PAGES := $(wildcard man/man2/*.2 man/man3/*.3 man/man7/*.7)
 HEADERS := include/liburing.h $(wildcard include/liburing/*.h)
 SUB_HEADERS := $(wildcard include/liburing/io_uring/*.h)
@@ -187,8 +194,8 @@ ifeq ($(ENABLE_STATIC),yes)
 endif
 	@for page in $(MAN_PAGES); do \
 		sec=$${page#man/man}; sec=$${sec%%/*}; \
-		install -d $(D)$(mandir)/man$$sec; \
-		install -m 644 $$page $(D)$(mandir)/man$$sec/; \
+		install -d $(D)$(mandir)/man$$sec && \
+		install -m 644 $$page $(D)$(mandir)/man$$sec/ || exit 1; \
 	done
 
 uninstall:

@@ -157,6 +157,36 @@ static int wait_result(int ret)
 }
 
 /*
+ * On CQE_MIXED rings entries take one or two slots, and the kernel pads
+ * the ring end with IORING_CQE_F_SKIP fillers.  Fillers at the head are
+ * dropped here; the batch stops before any later one, since the caller
+ * hands back the slots of the entries it got and nothing else.
+ */
+static unsigned peek_batch_mixed(struct io_uring *ring,
+				 struct io_uring_cqe **cqes, unsigned count,
+				 unsigned head, unsigned tail)
+{
+	unsigned mask = ring->cq.ring_mask;
+	struct io_uring_cqe *cqe;
+	unsigned n = 0;
+
+	while (head != tail &&
+	       (ring->cq.cqes[head & mask].flags & IORING_CQE_F_SKIP))
+		head++;
+	if (head != *ring->cq.khead)
+		io_uring_smp_store_release(ring->cq.khead, head);
+
+	while (n < count && head != tail) {
+		cqe = &ring->cq.cqes[head & mask];
+		if (cqe->flags & IORING_CQE_F_SKIP)
+			break;
+		cqes[n++] = cqe;
+		head += io_uring_cqe_nr(cqe);
+	}
+	return n;
+}
+
+/*
  * Fill @cqes with pointers to up to @count ready CQEs.  When none are
  * ready but the kernel holds overflowed ones, flush those once.
  */
@@ -179,6 +209,8 @@ unsigned io_uring_peek_batch_cqe(struct io_uring *ring,
 	}
 
 	head = *ring->cq.khead;
+	if (ring->flags & IORING_SETUP_CQE_MIXED)
+		return peek_batch_mixed(ring, cqes, count, head, head + ready);
 	if (count > ready)
 		count = ready;
 	for (i = 0; i < count; i++)
@@ -241,6 +273,7 @@ int io_uring_wait_cqes(struct io_uring *ring, struct io_uring_cqe **cqe_ptr,
 		       sigset_t *sigmask)
 {
 	int to_submit = 0;
+	int ret;
 
 	if (ts) {
 		if (ring->features & IORING_FEAT_EXT_ARG)
@@ -250,9 +283,15 @@ int io_uring_wait_cqes(struct io_uring *ring, struct io_uring_cqe **cqe_ptr,
 		if (to_submit < 0)
 			return to_submit;
 	}
-	return wait_result(__io_uring_get_cqe(ring, cqe_ptr,
-					      (unsigned) to_submit, wait_nr,
-					      sigmask));
+	ret = __io_uring_get_cqe(ring, cqe_ptr, (unsigned) to_submit, wait_nr,
+				 sigmask);
+	/*
+	 * The count submitted on the way hides the -ETIME our internal
+	 * timeout carried: no CQE after a bounded wait means it expired.
+	 */
+	if (ts && ret >= 0 && !*cqe_ptr)
+		return -ETIME;
+	return wait_result(ret);
 }
 
 int io_uring_wait_cqes_min_timeout(struct io_uring *ring,
@@ -281,7 +320,7 @@ int io_uring_submit_and_wait_timeout(struct io_uring *ring,
 				     struct __kernel_timespec *ts,
 				     sigset_t *sigmask)
 {
-	int to_submit;
+	int to_submit, ret;
 
 	if (ts) {
 		if (ring->features & IORING_FEAT_EXT_ARG)
@@ -290,6 +329,19 @@ int io_uring_submit_and_wait_timeout(struct io_uring *ring,
 		to_submit = submit_timeout(ring, wait_nr, ts);
 		if (to_submit < 0)
 			return to_submit;
+		ret = __io_uring_get_cqe(ring, cqe_ptr, (unsigned) to_submit,
+					 wait_nr, sigmask);
+		if (ret < 0)
+			return ret;
+		/*
+		 * Our timeout SQE went in last: count only the caller's, and
+		 * report its expiry as the EXT_ARG path would.
+		 */
+		if (ret && ret == to_submit)
+			ret--;
+		if (!ret && !*cqe_ptr)
+			return -ETIME;
+		return ret;
 	} else {
 		to_submit = (int) flush_sq(ring);
 	}

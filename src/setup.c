@@ -281,6 +281,11 @@ ssize_t io_uring_mlock_size_params(unsigned entries, struct io_uring_params *p)
 	struct mem_layout l;
 	int fd, ret;
 
+	/* sizes the kernel would refuse are refused whatever it charges */
+	ret = mem_layout(entries, p, &l);
+	if (ret)
+		return ret;
+
 	memset(&probe, 0, sizeof(probe));
 	fd = io_uring_setup(1, &probe);
 	if (fd < 0)
@@ -288,10 +293,6 @@ ssize_t io_uring_mlock_size_params(unsigned entries, struct io_uring_params *p)
 	close(fd);
 	if (probe.features & IORING_FEAT_NATIVE_WORKERS)
 		return 0;
-
-	ret = mem_layout(entries, p, &l);
-	if (ret)
-		return ret;
 	return (ssize_t) (l.sqes + l.rings);
 }
 

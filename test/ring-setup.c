@@ -1,0 +1,850 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Setup modes, each running real I/O: IOPOLL, SQPOLL (with and without an
+ * idle thread), SQ_AFF, CQSIZE, CLAMP, ATTACH_WQ, R_DISABLED, SUBMIT_ALL,
+ * COOP_TASKRUN, TASKRUN_FLAG, SINGLE_ISSUER and DEFER_TASKRUN; and the
+ * parameter combinations the kernel refuses, which must leave the ring
+ * struct safe to throw away.
+ */
+#include "helpers.h"
+
+#include <dirent.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+static void queue_nop(struct io_uring *ring, __u64 user_data)
+{
+	struct io_uring_sqe *sqe = t_get_sqe(ring);
+
+	io_uring_prep_nop(sqe);
+	sqe->user_data = user_data;
+}
+
+/* Write @len pattern bytes at @off through the ring, read them back. */
+static void file_roundtrip(struct io_uring *ring, int fd, size_t len,
+			   off_t off, unsigned seed)
+{
+	char *wbuf = malloc(len), *rbuf = malloc(len);
+	struct io_uring_cqe cqe;
+	struct io_uring_sqe *sqe;
+
+	assert_non_null(wbuf);
+	assert_non_null(rbuf);
+	t_fill(wbuf, len, seed);
+	memset(rbuf, 0, len);
+
+	sqe = t_get_sqe(ring);
+	io_uring_prep_write(sqe, fd, wbuf, (unsigned) len, (__u64) off);
+	sqe->user_data = 0x1000 + seed;
+	cqe = t_submit_one(ring);
+	assert_int_equal(cqe.user_data, 0x1000 + seed);
+	assert_int_equal(cqe.res, (int) len);
+
+	sqe = t_get_sqe(ring);
+	io_uring_prep_read(sqe, fd, rbuf, (unsigned) len, (__u64) off);
+	sqe->user_data = 0x2000 + seed;
+	cqe = t_submit_one(ring);
+	assert_int_equal(cqe.user_data, 0x2000 + seed);
+	assert_int_equal(cqe.res, (int) len);
+	assert_memory_equal(rbuf, wbuf, len);
+	free(wbuf);
+	free(rbuf);
+}
+
+static void nop_roundtrip(struct io_uring *ring, __u64 user_data)
+{
+	struct io_uring_cqe cqe;
+
+	queue_nop(ring, user_data);
+	cqe = t_submit_one(ring);
+	assert_int_equal(cqe.user_data, user_data);
+	assert_int_equal(cqe.res, 0);
+}
+
+static int count_fds(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *de;
+	int n = 0;
+
+	assert_non_null(d);
+	while ((de = readdir(d)))
+		n++;
+	closedir(d);
+	return n;
+}
+
+/* --- IOPOLL ---------------------------------------------------------- */
+
+/*
+ * On IOPOLL rings an enter may come back with nothing reaped when no
+ * request sits on the poll list yet (say it went to a worker first), so a
+ * single timed wait can end early; poll again until the deadline.
+ */
+static struct io_uring_cqe iopoll_submit_one(struct io_uring *ring)
+{
+	uint64_t end = t_now_ns() + T_WAIT_SECS * 1000000000ull;
+	struct io_uring_cqe *cqe, copy;
+	int ret;
+
+	assert_int_equal(io_uring_submit(ring), 1);
+	for (;;) {
+		struct __kernel_timespec ts = { .tv_nsec = 10000000 };
+
+		ret = io_uring_wait_cqe_timeout(ring, &cqe, &ts);
+		if (!ret)
+			break;
+		assert_int_equal(ret, -ETIME);
+		if (t_now_ns() > end)
+			fail_msg("no polled completion in %d s", T_WAIT_SECS);
+	}
+	copy = *cqe;
+	io_uring_cqe_seen(ring, cqe);
+	return copy;
+}
+
+static void test_iopoll(void **state)
+{
+	struct io_uring_cqe cqes[2];
+	struct io_uring ring;
+	struct io_uring_sqe *sqe;
+	void *wbuf = NULL, *rbuf = NULL;
+	unsigned i;
+	char path[512];
+	int fd, dfd;
+
+	t_ring(&ring, 8, IORING_SETUP_IOPOLL);
+	assert_true(ring.flags & IORING_SETUP_IOPOLL);
+
+	fd = t_tmpfile(path, sizeof(path), NULL, 0);
+	close(fd);
+	dfd = open(path, O_RDWR | O_DIRECT);
+	if (dfd < 0) {
+		io_uring_queue_exit(&ring);
+		T_SKIP("O_DIRECT open in %s: %s", t_tmpdir(),
+		       strerror(errno));
+	}
+	assert_int_equal(posix_memalign(&wbuf, 4096, 8192), 0);
+	assert_int_equal(posix_memalign(&rbuf, 4096, 8192), 0);
+	t_fill(wbuf, 8192, 11);
+	memset(rbuf, 0, 8192);
+
+	sqe = t_get_sqe(&ring);
+	io_uring_prep_write(sqe, dfd, wbuf, 8192, 0);
+	sqe->user_data = 1;
+	cqes[0] = iopoll_submit_one(&ring);
+	sqe = t_get_sqe(&ring);
+	io_uring_prep_read(sqe, dfd, rbuf, 8192, 0);
+	sqe->user_data = 2;
+	cqes[1] = iopoll_submit_one(&ring);
+
+	for (i = 0; i < 2; i++) {
+		if (cqes[i].res != -EOPNOTSUPP && cqes[i].res != -EINVAL)
+			continue;
+		free(wbuf);
+		free(rbuf);
+		close(dfd);
+		io_uring_queue_exit(&ring);
+		T_SKIP("polled O_DIRECT I/O not supported under %s: %s",
+		       t_tmpdir(), strerror(-cqes[i].res));
+	}
+	for (i = 0; i < 2; i++) {
+		assert_int_equal(cqes[i].user_data, i + 1);
+		assert_int_equal(cqes[i].res, 8192);
+	}
+	assert_memory_equal(rbuf, wbuf, 8192);
+
+	free(wbuf);
+	free(rbuf);
+	close(dfd);
+	io_uring_queue_exit(&ring);
+}
+
+/* What an IOPOLL ring does without a pollable device. */
+static void test_iopoll_rules(void **state)
+{
+	struct io_uring ring;
+	struct io_uring_cqe cqe;
+	struct io_uring_sqe *sqe;
+	char buf[64];
+	int fd;
+
+	t_ring(&ring, 4, IORING_SETUP_IOPOLL);
+	/* a NOP completes like anywhere else */
+	queue_nop(&ring, 3);
+	cqe = iopoll_submit_one(&ring);
+	assert_int_equal(cqe.user_data, 3);
+	assert_int_equal(cqe.res, 0);
+
+	/* buffered file I/O cannot be polled */
+	fd = t_tmpfile(NULL, 0, NULL, sizeof(buf));
+	sqe = t_get_sqe(&ring);
+	io_uring_prep_read(sqe, fd, buf, sizeof(buf), 0);
+	sqe->user_data = 4;
+	cqe = iopoll_submit_one(&ring);
+	assert_int_equal(cqe.user_data, 4);
+	assert_int_equal(cqe.res, -EOPNOTSUPP);
+	close(fd);
+	io_uring_queue_exit(&ring);
+}
+
+/* --- SQPOLL ---------------------------------------------------------- */
+
+static void sqpoll_ring(struct io_uring *ring, unsigned idle_ms,
+			unsigned extra_flags, unsigned cpu)
+{
+	struct io_uring_params p;
+
+	memset(&p, 0, sizeof(p));
+	p.flags = IORING_SETUP_SQPOLL | extra_flags;
+	p.sq_thread_idle = idle_ms;
+	p.sq_thread_cpu = cpu;
+	t_ring_params(ring, 8, &p);
+	assert_true(ring->flags & IORING_SETUP_SQPOLL);
+}
+
+/* Spin (no system calls) until a CQE shows up or @ms pass. */
+static bool spin_for_cqe(struct io_uring *ring, unsigned ms)
+{
+	uint64_t end = t_now_ns() + (uint64_t) ms * 1000000;
+
+	while (!io_uring_cq_ready(ring)) {
+		if (t_now_ns() > end)
+			return false;
+	}
+	return true;
+}
+
+static void test_sqpoll_awake_needs_no_enter(void **state)
+{
+	struct io_uring ring;
+	struct io_uring_cqe *cqe;
+	int saved, devnull;
+
+	sqpoll_ring(&ring, 2000, 0, 0);
+	/*
+	 * A new poller with nothing to do may go to sleep at once; after
+	 * it has run a request it spins for sq_thread_idle.
+	 */
+	nop_roundtrip(&ring, 41);
+	assert_false(IO_URING_READ_ONCE(*ring.sq.kflags) &
+		     IORING_SQ_NEED_WAKEUP);
+
+	/*
+	 * Point the library at a file that is no io_uring: any enter would
+	 * now fail, so a successful submit proves none happened.
+	 */
+	devnull = open("/dev/null", O_RDONLY);
+	assert_true(devnull >= 0);
+	saved = ring.enter_ring_fd;
+	ring.enter_ring_fd = devnull;
+
+	queue_nop(&ring, 42);
+	assert_int_equal(io_uring_submit(&ring), 1);
+	assert_true(spin_for_cqe(&ring, T_WAIT_SECS * 1000));
+	assert_int_equal(io_uring_peek_cqe(&ring, &cqe), 0);
+	assert_int_equal(cqe->user_data, 42);
+	assert_int_equal(cqe->res, 0);
+	io_uring_cqe_seen(&ring, cqe);
+
+	ring.enter_ring_fd = saved;
+	close(devnull);
+	io_uring_queue_exit(&ring);
+}
+
+static void test_sqpoll_wakeup_after_idle(void **state)
+{
+	struct io_uring ring;
+	int fd;
+
+	sqpoll_ring(&ring, 10, 0, 0);
+	fd = t_tmpfile(NULL, 0, NULL, 0);
+	file_roundtrip(&ring, fd, 4096, 0, 1);
+
+	/* after sq_thread_idle the poller sleeps and asks to be woken */
+	usleep(50 * 1000);
+	assert_true(IO_URING_READ_ONCE(*ring.sq.kflags) &
+		    IORING_SQ_NEED_WAKEUP);
+	nop_roundtrip(&ring, 7);
+
+	usleep(50 * 1000);
+	assert_true(IO_URING_READ_ONCE(*ring.sq.kflags) &
+		    IORING_SQ_NEED_WAKEUP);
+	file_roundtrip(&ring, fd, 10000, 4096, 2);
+	close(fd);
+	io_uring_queue_exit(&ring);
+}
+
+static void test_sqpoll_idle_time_respected(void **state)
+{
+	struct io_uring ring;
+
+	/* a long idle time keeps the thread awake across a short pause */
+	sqpoll_ring(&ring, 3000, 0, 0);
+	nop_roundtrip(&ring, 1);
+	usleep(50 * 1000);
+	assert_false(IO_URING_READ_ONCE(*ring.sq.kflags) &
+		     IORING_SQ_NEED_WAKEUP);
+	nop_roundtrip(&ring, 2);
+	io_uring_queue_exit(&ring);
+}
+
+static void test_sqpoll_sq_aff(void **state)
+{
+	struct io_uring_params p;
+	struct io_uring ring;
+	int fd;
+
+	sqpoll_ring(&ring, 100, IORING_SETUP_SQ_AFF, 0);
+	assert_true(ring.flags & IORING_SETUP_SQ_AFF);
+	fd = t_tmpfile(NULL, 0, NULL, 0);
+	file_roundtrip(&ring, fd, 6000, 0, 3);
+	close(fd);
+	io_uring_queue_exit(&ring);
+
+	/* a CPU that does not exist */
+	memset(&p, 0, sizeof(p));
+	p.flags = IORING_SETUP_SQPOLL | IORING_SETUP_SQ_AFF;
+	p.sq_thread_cpu = 1U << 20;
+	assert_int_equal(io_uring_queue_init_params(4, &ring, &p), -EINVAL);
+	assert_int_equal(ring.ring_fd, -1);
+}
+
+/* --- sizes ----------------------------------------------------------- */
+
+static void test_cqsize(void **state)
+{
+	struct io_uring_params p;
+	struct io_uring ring;
+	struct io_uring_cqe cqes[64];
+	unsigned i;
+
+	memset(&p, 0, sizeof(p));
+	p.flags = IORING_SETUP_CQSIZE;
+	p.cq_entries = 64;
+	t_ring_params(&ring, 4, &p);
+	assert_int_equal(p.sq_entries, 4);
+	assert_int_equal(p.cq_entries, 64);
+	assert_int_equal(ring.sq.ring_entries, 4);
+	assert_int_equal(ring.cq.ring_entries, 64);
+	assert_int_equal(ring.cq.ring_mask, 63);
+
+	/* 64 completions fit without reaping, 4 SQEs at a time */
+	for (i = 0; i < 64; i++) {
+		queue_nop(&ring, i);
+		if (i % 4 == 3)
+			assert_int_equal(io_uring_submit(&ring), 4);
+	}
+	assert_int_equal(io_uring_cq_ready(&ring), 64);
+	assert_false(io_uring_cq_has_overflow(&ring));
+	t_reap(&ring, cqes, 64);
+	for (i = 0; i < 64; i++)
+		assert_int_equal(cqes[i].user_data, i);
+	io_uring_queue_exit(&ring);
+
+	/* not a power of two: rounded up */
+	memset(&p, 0, sizeof(p));
+	p.flags = IORING_SETUP_CQSIZE;
+	p.cq_entries = 100;
+	t_ring_params(&ring, 8, &p);
+	assert_int_equal(ring.cq.ring_entries, 128);
+	nop_roundtrip(&ring, 5);
+	io_uring_queue_exit(&ring);
+}
+
+static void test_clamp(void **state)
+{
+	struct io_uring_params p;
+	struct io_uring ring;
+
+	memset(&p, 0, sizeof(p));
+	assert_int_equal(io_uring_queue_init_params(100000, &ring, &p),
+			 -EINVAL);
+	assert_int_equal(ring.ring_fd, -1);
+
+	memset(&p, 0, sizeof(p));
+	p.flags = IORING_SETUP_CLAMP | IORING_SETUP_CQSIZE;
+	p.cq_entries = 1U << 20;
+	assert_int_equal(io_uring_queue_init_params(100000, &ring, &p), 0);
+	assert_int_equal(ring.sq.ring_entries, 32768);
+	assert_int_equal(ring.cq.ring_entries, 65536);
+	assert_int_equal(p.sq_entries, 32768);
+	assert_int_equal(p.cq_entries, 65536);
+	nop_roundtrip(&ring, 9);
+	io_uring_queue_exit(&ring);
+
+	/* CQSIZE beyond the maximum without CLAMP */
+	memset(&p, 0, sizeof(p));
+	p.flags = IORING_SETUP_CQSIZE;
+	p.cq_entries = 1U << 20;
+	assert_int_equal(io_uring_queue_init_params(8, &ring, &p), -EINVAL);
+	assert_int_equal(ring.ring_fd, -1);
+}
+
+/* --- ATTACH_WQ ------------------------------------------------------- */
+
+static void test_attach_wq(void **state)
+{
+	struct io_uring_params p;
+	struct io_uring a, b;
+	struct io_uring_cqe cqe;
+	struct io_uring_sqe *sqe;
+	char wbuf[3000], rbuf[3000];
+	int fd;
+
+	t_ring(&a, 4, 0);
+	memset(&p, 0, sizeof(p));
+	p.flags = IORING_SETUP_ATTACH_WQ;
+	p.wq_fd = (__u32) a.ring_fd;
+	t_ring_params(&b, 4, &p);
+
+	/* force both through the shared io-wq */
+	fd = t_tmpfile(NULL, 0, NULL, 0);
+	t_fill(wbuf, sizeof(wbuf), 4);
+	sqe = t_get_sqe(&b);
+	io_uring_prep_write(sqe, fd, wbuf, sizeof(wbuf), 0);
+	sqe->flags |= IOSQE_ASYNC;
+	sqe->user_data = 1;
+	cqe = t_submit_one(&b);
+	assert_int_equal(cqe.res, sizeof(wbuf));
+
+	memset(rbuf, 0, sizeof(rbuf));
+	sqe = t_get_sqe(&a);
+	io_uring_prep_read(sqe, fd, rbuf, sizeof(rbuf), 0);
+	sqe->flags |= IOSQE_ASYNC;
+	sqe->user_data = 2;
+	cqe = t_submit_one(&a);
+	assert_int_equal(cqe.user_data, 2);
+	assert_int_equal(cqe.res, sizeof(rbuf));
+	assert_memory_equal(rbuf, wbuf, sizeof(wbuf));
+
+	/* b keeps working once a is gone */
+	io_uring_queue_exit(&a);
+	file_roundtrip(&b, fd, 512, 8192, 5);
+	io_uring_queue_exit(&b);
+	close(fd);
+}
+
+static void test_attach_wq_bad_fd(void **state)
+{
+	struct io_uring_params p;
+	struct io_uring ring;
+	int fds_before = count_fds();
+	int fd;
+
+	/* an fd number that is not open */
+	fd = dup(0);
+	assert_true(fd >= 0);
+	close(fd);
+	memset(&p, 0, sizeof(p));
+	p.flags = IORING_SETUP_ATTACH_WQ;
+	p.wq_fd = (__u32) fd;
+	memset(&ring, 0x5a, sizeof(ring));
+	/* the kernel answers ENXIO for this, not EBADF */
+	assert_int_equal(io_uring_queue_init_params(4, &ring, &p), -ENXIO);
+	assert_int_equal(ring.ring_fd, -1);
+	p.flags |= IORING_SETUP_SQPOLL;
+	assert_int_equal(io_uring_queue_init_params(4, &ring, &p), -ENXIO);
+	assert_int_equal(ring.ring_fd, -1);
+
+	/* an open file that is no io_uring */
+	fd = t_tmpfile(NULL, 0, NULL, 0);
+	memset(&p, 0, sizeof(p));
+	p.flags = IORING_SETUP_ATTACH_WQ;
+	p.wq_fd = (__u32) fd;
+	assert_int_equal(io_uring_queue_init_params(4, &ring, &p), -EINVAL);
+	assert_int_equal(ring.ring_fd, -1);
+	close(fd);
+	assert_int_equal(count_fds(), fds_before);
+}
+
+/* --- R_DISABLED ------------------------------------------------------ */
+
+static void test_r_disabled(void **state)
+{
+	struct io_uring ring;
+	struct io_uring_cqe cqe;
+	int fd;
+
+	t_ring(&ring, 4, IORING_SETUP_R_DISABLED);
+
+	/* nothing queued: no enter, so no error either */
+	assert_int_equal(io_uring_submit(&ring), 0);
+
+	queue_nop(&ring, 11);
+	assert_int_equal(io_uring_submit(&ring), -EBADFD);
+	assert_int_equal(io_uring_cq_ready(&ring), 0);
+
+	assert_int_equal(io_uring_enable_rings(&ring), 0);
+	/* the refused SQE is still queued and goes in now */
+	assert_int_equal(io_uring_submit(&ring), 1);
+	t_reap(&ring, &cqe, 1);
+	assert_int_equal(cqe.user_data, 11);
+	assert_int_equal(cqe.res, 0);
+
+	/* enabling twice */
+	assert_int_equal(io_uring_enable_rings(&ring), -EBADFD);
+
+	fd = t_tmpfile(NULL, 0, NULL, 0);
+	file_roundtrip(&ring, fd, 2048, 0, 6);
+	close(fd);
+	io_uring_queue_exit(&ring);
+}
+
+static void test_r_disabled_sqpoll(void **state)
+{
+	struct io_uring_params p;
+	struct io_uring ring;
+
+	memset(&p, 0, sizeof(p));
+	p.flags = IORING_SETUP_SQPOLL | IORING_SETUP_R_DISABLED;
+	p.sq_thread_idle = 100;
+	t_ring_params(&ring, 4, &p);
+	queue_nop(&ring, 3);
+	assert_int_equal(io_uring_submit_and_wait(&ring, 1), -EBADFD);
+	assert_int_equal(io_uring_enable_rings(&ring), 0);
+	/* the poller starts now and picks up what was queued */
+	t_reap(&ring, NULL, 1);
+	nop_roundtrip(&ring, 4);
+	io_uring_queue_exit(&ring);
+}
+
+/* --- SUBMIT_ALL ------------------------------------------------------ */
+
+static void queue_batch_with_bad_sqe(struct io_uring *ring)
+{
+	struct io_uring_sqe *sqe;
+
+	queue_nop(ring, 1);
+	sqe = t_get_sqe(ring);
+	sqe->opcode = 0xfe;		/* no such opcode */
+	sqe->user_data = 2;
+	queue_nop(ring, 3);
+}
+
+/* The kernel may post the error CQE before or after its neighbours. */
+static const struct io_uring_cqe *by_user_data(const struct io_uring_cqe *cqes,
+					       unsigned n, __u64 user_data)
+{
+	unsigned i;
+
+	for (i = 0; i < n; i++)
+		if (cqes[i].user_data == user_data)
+			return &cqes[i];
+	fail_msg("no completion with user_data %llu",
+		 (unsigned long long) user_data);
+	return NULL;
+}
+
+static void test_submit_all(void **state)
+{
+	struct io_uring ring;
+	struct io_uring_cqe cqes[3];
+
+	/* without SUBMIT_ALL the kernel stops at the bad SQE */
+	t_ring(&ring, 4, 0);
+	queue_batch_with_bad_sqe(&ring);
+	assert_int_equal(io_uring_submit(&ring), 2);
+	t_reap(&ring, cqes, 2);
+	assert_int_equal(by_user_data(cqes, 2, 1)->res, 0);
+	assert_int_equal(by_user_data(cqes, 2, 2)->res, -EINVAL);
+	assert_int_equal(io_uring_sq_ready(&ring), 1);
+	t_expect_no_cqe(&ring, 10);
+	assert_int_equal(io_uring_submit(&ring), 1);
+	t_reap(&ring, cqes, 1);
+	assert_int_equal(cqes[0].user_data, 3);
+	io_uring_queue_exit(&ring);
+
+	/* with it, the rest of the batch goes in */
+	t_ring(&ring, 4, IORING_SETUP_SUBMIT_ALL);
+	queue_batch_with_bad_sqe(&ring);
+	assert_int_equal(io_uring_submit(&ring), 3);
+	assert_int_equal(io_uring_sq_ready(&ring), 0);
+	t_reap(&ring, cqes, 3);
+	assert_int_equal(by_user_data(cqes, 3, 1)->res, 0);
+	assert_int_equal(by_user_data(cqes, 3, 2)->res, -EINVAL);
+	assert_int_equal(by_user_data(cqes, 3, 3)->res, 0);
+	io_uring_queue_exit(&ring);
+}
+
+/* --- task-work modes ------------------------------------------------- */
+
+struct delayed_write {
+	int fd;
+	unsigned delay_ms;
+	const void *buf;
+	size_t len;
+};
+
+static void *delayed_write_fn(void *arg)
+{
+	struct delayed_write *dw = arg;
+
+	usleep(dw->delay_ms * 1000);
+	if (write(dw->fd, dw->buf, dw->len) != (ssize_t) dw->len)
+		abort();
+	return NULL;
+}
+
+static void queue_pipe_read(struct io_uring *ring, int fd, void *buf,
+			    unsigned len, __u64 user_data)
+{
+	struct io_uring_sqe *sqe = t_get_sqe(ring);
+
+	io_uring_prep_read(sqe, fd, buf, len, 0);
+	sqe->user_data = user_data;
+}
+
+static void test_coop_taskrun(void **state)
+{
+	struct delayed_write dw;
+	struct io_uring ring;
+	struct io_uring_cqe cqe;
+	char wbuf[100], rbuf[100];
+	pthread_t thr;
+	int fds[2];
+
+	t_ring(&ring, 4, IORING_SETUP_COOP_TASKRUN |
+			 IORING_SETUP_TASKRUN_FLAG);
+	assert_int_equal(pipe(fds), 0);
+	t_fill(wbuf, sizeof(wbuf), 7);
+	memset(rbuf, 0, sizeof(rbuf));
+	queue_pipe_read(&ring, fds[0], rbuf, sizeof(rbuf), 5);
+	assert_int_equal(io_uring_submit(&ring), 1);
+	assert_int_equal(io_uring_cq_ready(&ring), 0);
+
+	/* another thread completes the read: its task work comes to us */
+	dw = (struct delayed_write) { fds[1], 20, wbuf, sizeof(wbuf) };
+	assert_int_equal(pthread_create(&thr, NULL, delayed_write_fn, &dw),
+			 0);
+	t_reap(&ring, &cqe, 1);
+	pthread_join(thr, NULL);
+	assert_int_equal(cqe.user_data, 5);
+	assert_int_equal(cqe.res, sizeof(wbuf));
+	assert_memory_equal(rbuf, wbuf, sizeof(wbuf));
+	/* the work ran, so the flag is down again */
+	assert_false(IO_URING_READ_ONCE(*ring.sq.kflags) & IORING_SQ_TASKRUN);
+	close(fds[0]);
+	close(fds[1]);
+	io_uring_queue_exit(&ring);
+}
+
+static void test_defer_taskrun(void **state)
+{
+	struct io_uring_cqe cqe, cqes[2];
+	struct io_uring ring;
+	char wbuf[64], rbuf[64];
+	int fds[2];
+
+	t_ring(&ring, 4, IORING_SETUP_SINGLE_ISSUER |
+			 IORING_SETUP_DEFER_TASKRUN |
+			 IORING_SETUP_TASKRUN_FLAG);
+	assert_int_equal(pipe(fds), 0);
+	t_fill(wbuf, sizeof(wbuf), 8);
+	memset(rbuf, 0, sizeof(rbuf));
+	queue_pipe_read(&ring, fds[0], rbuf, sizeof(rbuf), 21);
+	assert_int_equal(io_uring_submit(&ring), 1);
+	assert_int_equal(write(fds[1], wbuf, sizeof(wbuf)), sizeof(wbuf));
+
+	/* the completion waits in the kernel until we ask for events */
+	usleep(20 * 1000);
+	assert_int_equal(io_uring_cq_ready(&ring), 0);
+	assert_true(IO_URING_READ_ONCE(*ring.sq.kflags) & IORING_SQ_TASKRUN);
+	assert_int_equal(io_uring_get_events(&ring), 0);
+	/*
+	 * That ran the deferred work: the CQE is there (6.18), or 6.1
+	 * handed the retried read to a worker and it follows shortly.
+	 */
+	assert_false(IO_URING_READ_ONCE(*ring.sq.kflags) & IORING_SQ_TASKRUN);
+	assert_true(io_uring_cq_ready(&ring) <= 1);
+	t_reap(&ring, &cqe, 1);
+	assert_int_equal(cqe.user_data, 21);
+	assert_int_equal(cqe.res, sizeof(rbuf));
+	assert_memory_equal(rbuf, wbuf, sizeof(wbuf));
+
+	/* a wait runs the deferred work too */
+	t_fill(wbuf, sizeof(wbuf), 9);
+	queue_pipe_read(&ring, fds[0], rbuf, sizeof(rbuf), 22);
+	assert_int_equal(io_uring_submit(&ring), 1);
+	assert_int_equal(write(fds[1], wbuf, sizeof(wbuf)), sizeof(wbuf));
+	usleep(10 * 1000);
+	assert_int_equal(io_uring_cq_ready(&ring), 0);
+	t_reap(&ring, &cqe, 1);
+	assert_int_equal(cqe.user_data, 22);
+	assert_memory_equal(rbuf, wbuf, sizeof(wbuf));
+
+	/* and so does submit_and_get_events, along with a new NOP */
+	t_fill(wbuf, sizeof(wbuf), 10);
+	queue_pipe_read(&ring, fds[0], rbuf, sizeof(rbuf), 23);
+	assert_int_equal(io_uring_submit(&ring), 1);
+	assert_int_equal(write(fds[1], wbuf, sizeof(wbuf)), sizeof(wbuf));
+	queue_nop(&ring, 24);
+	assert_int_equal(io_uring_submit_and_get_events(&ring), 1);
+	/*
+	 * The NOP is there at once; 6.18 also has the read, while 6.1 may
+	 * retry it in a worker and post it a little later.
+	 */
+	assert_true(io_uring_cq_ready(&ring) >= 1);
+	t_reap(&ring, cqes, 2);
+	assert_int_equal(cqes[0].user_data + cqes[1].user_data, 23 + 24);
+	assert_memory_equal(rbuf, wbuf, sizeof(wbuf));
+
+	close(fds[0]);
+	close(fds[1]);
+	io_uring_queue_exit(&ring);
+}
+
+struct other_thread_submit {
+	struct io_uring *ring;
+	int ret;
+};
+
+static void *submit_from_thread(void *arg)
+{
+	struct other_thread_submit *o = arg;
+
+	o->ret = io_uring_submit(o->ring);
+	return NULL;
+}
+
+static void test_single_issuer(void **state)
+{
+	struct other_thread_submit o;
+	struct io_uring ring;
+	pthread_t thr;
+	int fd;
+
+	t_ring(&ring, 4, IORING_SETUP_SINGLE_ISSUER);
+	fd = t_tmpfile(NULL, 0, NULL, 0);
+	file_roundtrip(&ring, fd, 1000, 0, 12);
+
+	/* another task may not submit */
+	queue_nop(&ring, 31);
+	o.ring = &ring;
+	o.ret = 1234;
+	assert_int_equal(pthread_create(&thr, NULL, submit_from_thread, &o),
+			 0);
+	pthread_join(thr, NULL);
+	assert_int_equal(o.ret, -EEXIST);
+
+	/* the creator still can, and the refused SQE is still there */
+	assert_int_equal(io_uring_submit(&ring), 1);
+	t_reap(&ring, NULL, 1);
+	close(fd);
+	io_uring_queue_exit(&ring);
+}
+
+static void test_single_issuer_enabled_elsewhere(void **state)
+{
+	struct other_thread_submit o;
+	struct io_uring ring;
+	pthread_t thr;
+
+	/* with R_DISABLED, the task that enables the ring owns it */
+	t_ring(&ring, 4, IORING_SETUP_SINGLE_ISSUER |
+			 IORING_SETUP_R_DISABLED);
+	assert_int_equal(io_uring_enable_rings(&ring), 0);
+	queue_nop(&ring, 1);
+	o.ring = &ring;
+	o.ret = 1234;
+	assert_int_equal(pthread_create(&thr, NULL, submit_from_thread, &o),
+			 0);
+	pthread_join(thr, NULL);
+	assert_int_equal(o.ret, -EEXIST);
+	assert_int_equal(io_uring_submit(&ring), 1);
+	t_reap(&ring, NULL, 1);
+	io_uring_queue_exit(&ring);
+}
+
+/* --- refused parameters ---------------------------------------------- */
+
+static void expect_refused(unsigned entries, struct io_uring_params *p,
+			   int err)
+{
+	struct io_uring ring;
+	int fds_before = count_fds();
+
+	memset(&ring, 0x5a, sizeof(ring));
+	assert_int_equal(io_uring_queue_init_params(entries, &ring, p), err);
+	assert_int_equal(ring.ring_fd, -1);
+	assert_null(ring.sq.ring_ptr);
+	assert_null(ring.cq.ring_ptr);
+	assert_null(ring.sq.sqes);
+	assert_int_equal(count_fds(), fds_before);
+}
+
+static void test_refused_setups(void **state)
+{
+	struct io_uring_params p;
+
+	memset(&p, 0, sizeof(p));
+	expect_refused(0, &p, -EINVAL);
+	memset(&p, 0, sizeof(p));
+	expect_refused(32769, &p, -EINVAL);
+
+	memset(&p, 0, sizeof(p));
+	p.flags = 1U << 31;
+	expect_refused(4, &p, -EINVAL);
+
+	/* CQ smaller than the SQ */
+	memset(&p, 0, sizeof(p));
+	p.flags = IORING_SETUP_CQSIZE;
+	p.cq_entries = 4;
+	expect_refused(16, &p, -EINVAL);
+	memset(&p, 0, sizeof(p));
+	p.flags = IORING_SETUP_CQSIZE;
+	p.cq_entries = 0;
+	expect_refused(4, &p, -EINVAL);
+
+	/* SQ_AFF only means something with SQPOLL */
+	memset(&p, 0, sizeof(p));
+	p.flags = IORING_SETUP_SQ_AFF;
+	expect_refused(4, &p, -EINVAL);
+
+	/* DEFER_TASKRUN needs SINGLE_ISSUER */
+	memset(&p, 0, sizeof(p));
+	p.flags = IORING_SETUP_DEFER_TASKRUN;
+	expect_refused(4, &p, -EINVAL);
+
+	/* TASKRUN_FLAG needs COOP_TASKRUN or DEFER_TASKRUN */
+	memset(&p, 0, sizeof(p));
+	p.flags = IORING_SETUP_TASKRUN_FLAG;
+	expect_refused(4, &p, -EINVAL);
+
+	/* task-work signalling flags mean nothing with a poller thread */
+	memset(&p, 0, sizeof(p));
+	p.flags = IORING_SETUP_SQPOLL | IORING_SETUP_COOP_TASKRUN;
+	expect_refused(4, &p, -EINVAL);
+
+	/* reserved fields must be zero */
+	memset(&p, 0, sizeof(p));
+	p.resv[1] = 1;
+	expect_refused(4, &p, -EINVAL);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_iopoll),
+		cmocka_unit_test(test_iopoll_rules),
+		cmocka_unit_test(test_sqpoll_awake_needs_no_enter),
+		cmocka_unit_test(test_sqpoll_wakeup_after_idle),
+		cmocka_unit_test(test_sqpoll_idle_time_respected),
+		cmocka_unit_test(test_sqpoll_sq_aff),
+		cmocka_unit_test(test_cqsize),
+		cmocka_unit_test(test_clamp),
+		cmocka_unit_test(test_attach_wq),
+		cmocka_unit_test(test_attach_wq_bad_fd),
+		cmocka_unit_test(test_r_disabled),
+		cmocka_unit_test(test_r_disabled_sqpoll),
+		cmocka_unit_test(test_submit_all),
+		cmocka_unit_test(test_coop_taskrun),
+		cmocka_unit_test(test_defer_taskrun),
+		cmocka_unit_test(test_single_issuer),
+		cmocka_unit_test(test_single_issuer_enabled_elsewhere),
+		cmocka_unit_test(test_refused_setups),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
