@@ -1489,14 +1489,21 @@ IOURINGINLINE void io_uring_prep_shutdown(struct io_uring_sqe *sqe, int fd,
 	io_uring_prep_rw(IORING_OP_SHUTDOWN, sqe, fd, NULL, (unsigned) how, 0);
 }
 
-/* Parsing a multishot RECVMSG buffer. */
+/*
+ * Parsing a multishot RECVMSG buffer: a struct io_uring_recvmsg_out, then
+ * msg_namelen bytes of name, msg_controllen bytes of control data, then
+ * the payload.  NULL when @buf_len cannot hold the fixed parts.
+ */
 IOURINGINLINE struct io_uring_recvmsg_out *
 io_uring_recvmsg_validate(void *buf, int buf_len, struct msghdr *msgh)
 {
-	unsigned long header = msgh->msg_controllen + msgh->msg_namelen +
-			       sizeof(struct io_uring_recvmsg_out);
+	unsigned long room = sizeof(struct io_uring_recvmsg_out);
 
-	if (buf_len < 0 || (unsigned long) buf_len < header)
+	if (buf_len < 0 || (unsigned long) buf_len < room)
+		return NULL;
+	room = (unsigned long) buf_len - room;
+	if (msgh->msg_namelen > room ||
+	    msgh->msg_controllen > room - msgh->msg_namelen)
 		return NULL;
 	return (struct io_uring_recvmsg_out *) buf;
 }
@@ -1549,6 +1556,8 @@ io_uring_recvmsg_payload_length(struct io_uring_recvmsg_out *o,
 	unsigned long start = (unsigned long) io_uring_recvmsg_payload(o, msgh);
 	unsigned long end = (unsigned long) o + buf_len;
 
+	if (buf_len < 0 || end < start)
+		return 0;
 	return (unsigned int) (end - start);
 }
 

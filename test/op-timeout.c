@@ -1,0 +1,476 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Timeouts: TIMEOUT by time and by completion count, absolute and
+ * multishot timeouts, TIMEOUT_REMOVE and its update form, and
+ * LINK_TIMEOUT bounding the request linked before it.
+ */
+#include "helpers.h"
+
+#include <time.h>
+#include <unistd.h>
+
+#define MSEC	1000000ULL
+
+static struct __kernel_timespec ts_ms(unsigned ms)
+{
+	struct __kernel_timespec ts = {
+		.tv_sec = ms / 1000,
+		.tv_nsec = (long long) (ms % 1000) * 1000000,
+	};
+	return ts;
+}
+
+static int has_op(int op)
+{
+	struct io_uring_probe *probe = io_uring_get_probe();
+	int ok;
+
+	assert_non_null(probe);
+	ok = io_uring_opcode_supported(probe, op);
+	io_uring_free_probe(probe);
+	return ok;
+}
+
+static void test_timeout_expires(void **state)
+{
+	struct __kernel_timespec ts = ts_ms(40);
+	struct io_uring ring;
+	struct io_uring_sqe *sqe;
+	struct io_uring_cqe cqe;
+	uint64_t start, took;
+
+	t_ring(&ring, 4, 0);
+	sqe = t_get_sqe(&ring);
+	io_uring_prep_timeout(sqe, &ts, 0, 0);
+	sqe->user_data = 1;
+	start = t_now_ns();
+	assert_int_equal(io_uring_submit(&ring), 1);
+	ts.tv_nsec = 0;	/* read at submission: changing it is harmless */
+	t_reap(&ring, &cqe, 1);
+	took = t_now_ns() - start;
+	assert_int_equal(cqe.user_data, 1);
+	assert_int_equal(cqe.res, -ETIME);
+	assert_int_equal(cqe.flags, 0);
+	assert_true(took >= 40 * MSEC);
+	assert_true(took < 2000 * MSEC);
+
+	/* other completions do not satisfy a count of 0 */
+	ts = ts_ms(40);
+	sqe = t_get_sqe(&ring);
+	io_uring_prep_timeout(sqe, &ts, 0, 0);
+	sqe->user_data = 2;
+	sqe = t_get_sqe(&ring);
+	io_uring_prep_nop(sqe);
+	sqe->user_data = 3;
+	assert_int_equal(io_uring_submit(&ring), 2);
+	t_reap(&ring, &cqe, 1);
+	assert_int_equal(cqe.user_data, 3);
+	t_reap(&ring, &cqe, 1);
+	assert_int_equal(cqe.user_data, 2);
+	assert_int_equal(cqe.res, -ETIME);
+
+	io_uring_queue_exit(&ring);
+}
+
+/* A count completes the timeout early, with res 0, after the others. */
+static void test_timeout_count(void **state)
+{
+	struct __kernel_timespec ts = ts_ms(10000);
+	struct io_uring ring;
+	struct io_uring_sqe *sqe;
+	struct io_uring_cqe cqe;
+	uint64_t start;
+	int i;
+
+	t_ring(&ring, 8, 0);
+	sqe = t_get_sqe(&ring);
+	io_uring_prep_timeout(sqe, &ts, 2, 0);
+	sqe->user_data = 10;
+	assert_int_equal(io_uring_submit(&ring), 1);
+
+	/* one completion is not enough */
+	sqe = t_get_sqe(&ring);
+	io_uring_prep_nop(sqe);
+	sqe->user_data = 11;
+	start = t_now_ns();
+	cqe = t_submit_one(&ring);
+	assert_int_equal(cqe.user_data, 11);
+	t_expect_no_cqe(&ring, 30);
+
+	sqe = t_get_sqe(&ring);
+	io_uring_prep_nop(sqe);
+	sqe->user_data = 12;
+	assert_int_equal(io_uring_submit(&ring), 1);
+	for (i = 0; i < 2; i++) {
+		t_reap(&ring, &cqe, 1);
+		assert_int_equal(cqe.user_data, i ? 10 : 12);
+		assert_int_equal(cqe.res, 0);
+	}
+	assert_true(t_now_ns() - start < 5000 * MSEC);
+	io_uring_queue_exit(&ring);
+}
+
+static void test_timeout_abs(void **state)
+{
+	struct __kernel_timespec ts;
+	struct timespec now;
+	struct io_uring ring;
+	struct io_uring_sqe *sqe;
+	struct io_uring_cqe cqe;
+	uint64_t start, deadline;
+
+	t_ring(&ring, 4, 0);
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	start = (uint64_t) now.tv_sec * 1000000000ULL + now.tv_nsec;
+	deadline = start + 40 * MSEC;
+	ts.tv_sec = deadline / 1000000000ULL;
+	ts.tv_nsec = deadline % 1000000000ULL;
+	sqe = t_get_sqe(&ring);
+	io_uring_prep_timeout(sqe, &ts, 0, IORING_TIMEOUT_ABS);
+	cqe = t_submit_one(&ring);
+	assert_int_equal(cqe.res, -ETIME);
+	assert_true(t_now_ns() >= deadline);
+
+	/* an absolute time in the past fires at once */
+	ts.tv_sec = 1;
+	ts.tv_nsec = 0;
+	sqe = t_get_sqe(&ring);
+	io_uring_prep_timeout(sqe, &ts, 0, IORING_TIMEOUT_ABS);
+	start = t_now_ns();
+	cqe = t_submit_one(&ring);
+	assert_int_equal(cqe.res, -ETIME);
+	assert_true(t_now_ns() - start < 1000 * MSEC);
+
+	/* CLOCK_REALTIME and CLOCK_BOOTTIME together are invalid */
+	sqe = t_get_sqe(&ring);
+	io_uring_prep_timeout(sqe, &ts, 0, IORING_TIMEOUT_ABS |
+			      IORING_TIMEOUT_REALTIME |
+			      IORING_TIMEOUT_BOOTTIME);
+	cqe = t_submit_one(&ring);
+	assert_int_equal(cqe.res, -EINVAL);
+	io_uring_queue_exit(&ring);
+}
+
+/* IORING_TIMEOUT_MULTISHOT (6.4): fires @count times, F_MORE until last. */
+static void test_timeout_multishot(void **state)
+{
+	struct __kernel_timespec ts = ts_ms(15);
+	struct io_uring ring;
+	struct io_uring_sqe *sqe;
+	struct io_uring_cqe cqe;
+	int i;
+
+	t_ring(&ring, 4, 0);
+	sqe = t_get_sqe(&ring);
+	io_uring_prep_timeout(sqe, &ts, 3, IORING_TIMEOUT_MULTISHOT);
+	sqe->user_data = 20;
+	assert_int_equal(io_uring_submit(&ring), 1);
+	for (i = 0; i < 3; i++) {
+		t_reap(&ring, &cqe, 1);
+		if (i == 0 && cqe.res == -EINVAL &&
+		    !has_op(IORING_OP_READ_MULTISHOT)) {
+			io_uring_queue_exit(&ring);
+			T_SKIP("multishot timeouts need 6.4");
+		}
+		assert_int_equal(cqe.user_data, 20);
+		assert_int_equal(cqe.res, -ETIME);
+		assert_int_equal(cqe.flags, i < 2 ? IORING_CQE_F_MORE : 0);
+	}
+	t_expect_no_cqe(&ring, 40);
+
+	/* count 0: fires until removed */
+	sqe = t_get_sqe(&ring);
+	io_uring_prep_timeout(sqe, &ts, 0, IORING_TIMEOUT_MULTISHOT);
+	sqe->user_data = 21;
+	assert_int_equal(io_uring_submit(&ring), 1);
+	for (i = 0; i < 4; i++) {
+		t_reap(&ring, &cqe, 1);
+		assert_int_equal(cqe.res, -ETIME);
+		assert_int_equal(cqe.flags, IORING_CQE_F_MORE);
+	}
+	sqe = t_get_sqe(&ring);
+	io_uring_prep_timeout_remove(sqe, 21, 0);
+	sqe->user_data = 22;
+	assert_int_equal(io_uring_submit(&ring), 1);
+	for (;;) {
+		t_reap(&ring, &cqe, 1);
+		if (cqe.user_data == 22) {
+			assert_int_equal(cqe.res, 0);
+			continue;
+		}
+		assert_int_equal(cqe.user_data, 21);
+		if (!(cqe.flags & IORING_CQE_F_MORE)) {
+			assert_int_equal(cqe.res, -ECANCELED);
+			break;
+		}
+		assert_int_equal(cqe.res, -ETIME);
+	}
+	io_uring_queue_exit(&ring);
+}
+
+static void test_timeout_remove(void **state)
+{
+	struct __kernel_timespec ts = ts_ms(10000);
+	struct io_uring ring;
+	struct io_uring_sqe *sqe;
+	struct io_uring_cqe cqes[2];
+	int i;
+
+	t_ring(&ring, 4, 0);
+	sqe = t_get_sqe(&ring);
+	io_uring_prep_timeout(sqe, &ts, 0, 0);
+	sqe->user_data = 0xabcdef0123ULL;
+	assert_int_equal(io_uring_submit(&ring), 1);
+	t_expect_no_cqe(&ring, 20);
+
+	sqe = t_get_sqe(&ring);
+	io_uring_prep_timeout_remove(sqe, 0xabcdef0123ULL, 0);
+	sqe->user_data = 2;
+	assert_int_equal(io_uring_submit(&ring), 1);
+	t_reap(&ring, cqes, 2);
+	for (i = 0; i < 2; i++) {
+		if (cqes[i].user_data == 2)
+			assert_int_equal(cqes[i].res, 0);
+		else
+			assert_int_equal(cqes[i].res, -ECANCELED);
+	}
+	assert_true(cqes[0].user_data != cqes[1].user_data);
+
+	/* it is gone */
+	io_uring_prep_timeout_remove(t_get_sqe(&ring), 0xabcdef0123ULL, 0);
+	cqes[0] = t_submit_one(&ring);
+	assert_int_equal(cqes[0].res, -ENOENT);
+
+	/* removal only knows its own flags */
+	io_uring_prep_timeout_remove(t_get_sqe(&ring), 1, 1U << 20);
+	cqes[0] = t_submit_one(&ring);
+	assert_int_equal(cqes[0].res, -EINVAL);
+	io_uring_queue_exit(&ring);
+}
+
+static void test_timeout_update(void **state)
+{
+	struct __kernel_timespec ts = ts_ms(10000), nts = ts_ms(30);
+	struct io_uring ring;
+	struct io_uring_sqe *sqe;
+	struct io_uring_cqe cqe;
+	uint64_t start;
+	int i;
+
+	t_ring(&ring, 4, 0);
+	sqe = t_get_sqe(&ring);
+	io_uring_prep_timeout(sqe, &ts, 0, 0);
+	sqe->user_data = 30;
+	start = t_now_ns();
+	assert_int_equal(io_uring_submit(&ring), 1);
+
+	/* re-arm 10 s as 30 ms */
+	sqe = t_get_sqe(&ring);
+	io_uring_prep_timeout_update(sqe, &nts, 30, 0);
+	sqe->user_data = 31;
+	assert_int_equal(io_uring_submit(&ring), 1);
+	for (i = 0; i < 2; i++) {
+		t_reap(&ring, &cqe, 1);
+		assert_int_equal(cqe.user_data, i ? 30 : 31);
+		assert_int_equal(cqe.res, i ? -ETIME : 0);
+	}
+	assert_true(t_now_ns() - start >= 30 * MSEC);
+	assert_true(t_now_ns() - start < 3000 * MSEC);
+
+	/* updating a timeout that is not there */
+	io_uring_prep_timeout_update(t_get_sqe(&ring), &nts, 30, 0);
+	cqe = t_submit_one(&ring);
+	assert_int_equal(cqe.res, -ENOENT);
+
+	/* update to an absolute time already past */
+	sqe = t_get_sqe(&ring);
+	io_uring_prep_timeout(sqe, &ts, 0, 0);
+	sqe->user_data = 32;
+	assert_int_equal(io_uring_submit(&ring), 1);
+	nts.tv_sec = 1;
+	nts.tv_nsec = 0;
+	sqe = t_get_sqe(&ring);
+	io_uring_prep_timeout_update(sqe, &nts, 32, IORING_TIMEOUT_ABS);
+	sqe->user_data = 33;
+	assert_int_equal(io_uring_submit(&ring), 1);
+	for (i = 0; i < 2; i++) {
+		t_reap(&ring, &cqe, 1);
+		if (cqe.user_data == 33) {
+			assert_int_equal(cqe.res, 0);
+		} else {
+			assert_int_equal(cqe.user_data, 32);
+			assert_int_equal(cqe.res, -ETIME);
+		}
+	}
+	assert_true(t_now_ns() - start < 4000 * MSEC);
+	io_uring_queue_exit(&ring);
+}
+
+/* A read that cannot complete is cut short by its linked timeout. */
+static void test_link_timeout_fires(void **state)
+{
+	struct __kernel_timespec ts = ts_ms(30);
+	struct io_uring ring;
+	struct io_uring_sqe *sqe;
+	struct io_uring_cqe cqe;
+	char buf[16];
+	int p[2], i;
+	uint64_t start;
+
+	t_ring(&ring, 4, 0);
+	assert_int_equal(pipe(p), 0);
+	sqe = t_get_sqe(&ring);
+	io_uring_prep_read(sqe, p[0], buf, sizeof(buf), 0);
+	sqe->flags |= IOSQE_IO_LINK;
+	sqe->user_data = 1;
+	sqe = t_get_sqe(&ring);
+	io_uring_prep_link_timeout(sqe, &ts, 0);
+	sqe->user_data = 2;
+	start = t_now_ns();
+	assert_int_equal(io_uring_submit(&ring), 2);
+	for (i = 0; i < 2; i++) {
+		t_reap(&ring, &cqe, 1);
+		if (cqe.user_data == 1) {
+			assert_int_equal(cqe.res, -ECANCELED);
+		} else {
+			assert_int_equal(cqe.user_data, 2);
+			assert_int_equal(cqe.res, -ETIME);
+		}
+	}
+	assert_true(t_now_ns() - start >= 30 * MSEC);
+
+	/* the pipe is untouched: data written later stays there */
+	assert_int_equal(write(p[1], "ok", 2), 2);
+	assert_int_equal(read(p[0], buf, sizeof(buf)), 2);
+	close(p[0]);
+	close(p[1]);
+	io_uring_queue_exit(&ring);
+}
+
+/* A request that completes in time cancels its linked timeout. */
+static void test_link_timeout_not_needed(void **state)
+{
+	struct __kernel_timespec ts = ts_ms(10000);
+	struct io_uring ring;
+	struct io_uring_sqe *sqe;
+	struct io_uring_cqe cqe;
+	char buf[16];
+	int p[2], i;
+
+	t_ring(&ring, 4, 0);
+	assert_int_equal(pipe(p), 0);
+	sqe = t_get_sqe(&ring);
+	io_uring_prep_read(sqe, p[0], buf, sizeof(buf), 0);
+	sqe->flags |= IOSQE_IO_LINK;
+	sqe->user_data = 1;
+	sqe = t_get_sqe(&ring);
+	io_uring_prep_link_timeout(sqe, &ts, 0);
+	sqe->user_data = 2;
+	assert_int_equal(io_uring_submit(&ring), 2);
+	t_expect_no_cqe(&ring, 20);
+	assert_int_equal(write(p[1], "hello", 5), 5);
+	for (i = 0; i < 2; i++) {
+		t_reap(&ring, &cqe, 1);
+		if (cqe.user_data == 1) {
+			assert_int_equal(cqe.res, 5);
+			assert_memory_equal(buf, "hello", 5);
+		} else {
+			assert_int_equal(cqe.user_data, 2);
+			assert_int_equal(cqe.res, -ECANCELED);
+		}
+	}
+
+	/* an armed link timeout can be updated (IORING_LINK_TIMEOUT_UPDATE) */
+	sqe = t_get_sqe(&ring);
+	io_uring_prep_read(sqe, p[0], buf, sizeof(buf), 0);
+	sqe->flags |= IOSQE_IO_LINK;
+	sqe->user_data = 3;
+	sqe = t_get_sqe(&ring);
+	io_uring_prep_link_timeout(sqe, &ts, 0);
+	sqe->user_data = 4;
+	assert_int_equal(io_uring_submit(&ring), 2);
+	{
+		struct __kernel_timespec nts = ts_ms(20);
+
+		sqe = t_get_sqe(&ring);
+		io_uring_prep_timeout_update(sqe, &nts, 4,
+					     IORING_LINK_TIMEOUT_UPDATE);
+		sqe->user_data = 5;
+		assert_int_equal(io_uring_submit(&ring), 1);
+	}
+	for (i = 0; i < 3; i++) {
+		t_reap(&ring, &cqe, 1);
+		if (cqe.user_data == 3)
+			assert_int_equal(cqe.res, -ECANCELED);
+		else if (cqe.user_data == 4)
+			assert_int_equal(cqe.res, -ETIME);
+		else
+			assert_int_equal(cqe.res, 0);
+	}
+
+	close(p[0]);
+	close(p[1]);
+	io_uring_queue_exit(&ring);
+}
+
+static void test_bad_input(void **state)
+{
+	struct __kernel_timespec ts = ts_ms(10);
+	struct io_uring ring;
+	struct io_uring_sqe *sqe;
+	struct io_uring_cqe cqe;
+
+	t_ring(&ring, 4, 0);
+
+	/* unknown timeout flags */
+	io_uring_prep_timeout(t_get_sqe(&ring), &ts, 0, 1U << 20);
+	cqe = t_submit_one(&ring);
+	assert_int_equal(cqe.res, -EINVAL);
+
+	/* a timeout takes exactly one timespec */
+	sqe = t_get_sqe(&ring);
+	io_uring_prep_timeout(sqe, &ts, 0, 0);
+	sqe->len = 2;
+	cqe = t_submit_one(&ring);
+	assert_int_equal(cqe.res, -EINVAL);
+
+	/* a negative time */
+	ts.tv_sec = -1;
+	io_uring_prep_timeout(t_get_sqe(&ring), &ts, 0, 0);
+	cqe = t_submit_one(&ring);
+	assert_int_equal(cqe.res, -EINVAL);
+	ts.tv_sec = 0;
+
+	/* a timespec the kernel cannot read */
+	io_uring_prep_timeout(t_get_sqe(&ring),
+			      (struct __kernel_timespec *) 16, 0, 0);
+	cqe = t_submit_one(&ring);
+	assert_int_equal(cqe.res, -EFAULT);
+
+	/* LINK_TIMEOUT with nothing linked before it */
+	io_uring_prep_link_timeout(t_get_sqe(&ring), &ts, 0);
+	cqe = t_submit_one(&ring);
+	assert_int_equal(cqe.res, -EINVAL);
+
+	/* the ring keeps working */
+	io_uring_prep_nop(t_get_sqe(&ring));
+	cqe = t_submit_one(&ring);
+	assert_int_equal(cqe.res, 0);
+	io_uring_queue_exit(&ring);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_timeout_expires),
+		cmocka_unit_test(test_timeout_count),
+		cmocka_unit_test(test_timeout_abs),
+		cmocka_unit_test(test_timeout_multishot),
+		cmocka_unit_test(test_timeout_remove),
+		cmocka_unit_test(test_timeout_update),
+		cmocka_unit_test(test_link_timeout_fires),
+		cmocka_unit_test(test_link_timeout_not_needed),
+		cmocka_unit_test(test_bad_input),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
