@@ -661,6 +661,8 @@ static void test_sqring_wait(void **state)
 	assert_true(ms_since(start) >= 50);
 	pthread_join(thr, NULL);
 	assert_true(io_uring_sq_space_left(&ring) > 0);
+	/* the kernel's side of the wait returns at once while there is room */
+	assert_int_equal(__io_uring_sqring_wait(&ring), 0);
 	assert_non_null(io_uring_get_sqe(&ring));
 	ring.sq.sqe_tail--;	/* hand it back unused */
 	t_reap(&ring, NULL, 4);
