@@ -1,0 +1,421 @@
+#!/bin/bash
+# Run the test suite inside QEMU on Debian 12's Linux 6.1 cloud kernel.
+#
+#   test/kernel/run-vm.sh [TEST_BINARY...]      (default: test/*.t)
+#
+# Downloads (and caches) the current linux-image-6.1.*-cloud-amd64 package,
+# takes its vmlinuz, builds a gzip'd cpio initramfs holding static busybox,
+# the test binaries, src/liburing.so*, every shared library they need and an
+# /init that runs the test runner over the binaries, then boots it with
+# qemu-system-x86_64 (TCG) and parses the serial console.
+#
+# Exit status: 0 when the runner's summary line "tests: N passed, N failed,
+# N skipped" shows no failure and at least one test; 1 otherwise (failures,
+# no summary, VM crash, overall timeout); 2 for a setup error.
+#
+# Settings (environment; `make test-kernel VAR=...` passes them through):
+#   KERNEL_PKG           kernel package (default: what linux-image-cloud-amd64
+#                        depends on, else the newest linux-image-6.1.0-N-cloud-amd64)
+#   KERNEL_CACHE         download cache (default test/kernel/cache)
+#   KERNEL_OUT           initrd and serial log (default test/kernel/out)
+#   KERNEL_RUNNER        runner script run in the VM (default test/runtests.sh,
+#                        else test/kernel/runtests.sh)
+#   KERNEL_TEST_TIMEOUT  per-test timeout in seconds (default 120)
+#   KERNEL_TIMEOUT       overall VM timeout in seconds (default 900)
+#   KERNEL_MEM, KERNEL_SMP   VM memory and CPUs (default 2G, 2)
+#   KERNEL_ACCEL         QEMU accelerator (default tcg)
+#   KERNEL_TMP           what /tmp is in the VM: tmpfs (default) or ext4
+#                        (a 2 GiB ext2-on-ext4-driver scratch disk on NVMe;
+#                        supports O_DIRECT, which tmpfs on 6.1 does not)
+#   KERNEL_APPEND        extra kernel command line
+#   KERNEL_EXTRA_FILES   extra files (relative to the top dir) copied into the VM
+#   KERNEL_OFFLINE=1     never call apt; use the newest cached kernel
+
+set -u
+set -o pipefail
+
+die() { echo "run-vm: error: $*" >&2; exit 2; }
+log() { echo "run-vm: $*" >&2; }
+
+top=$(cd "$(dirname "$0")/../.." && pwd) || die "cannot find top dir"
+cd "$top" || die "cannot cd to $top"
+
+cache=${KERNEL_CACHE:-$top/test/kernel/cache}
+out=${KERNEL_OUT:-$top/test/kernel/out}
+test_timeout=${KERNEL_TEST_TIMEOUT:-120}
+vm_timeout=${KERNEL_TIMEOUT:-900}
+mem=${KERNEL_MEM:-2G}
+smp=${KERNEL_SMP:-2}
+accel=${KERNEL_ACCEL:-tcg}
+tmpkind=${KERNEL_TMP:-tmpfs}
+offline=${KERNEL_OFFLINE:-0}
+mkdir -p "$cache" "$out" || die "cannot create $cache or $out"
+cache=$(cd "$cache" && pwd)
+out=$(cd "$out" && pwd)
+
+case $tmpkind in tmpfs|ext4) ;; *) die "KERNEL_TMP must be tmpfs or ext4" ;; esac
+case $test_timeout$vm_timeout in *[!0-9]*) die "timeouts must be whole seconds" ;; esac
+
+is_root() { [ "$(id -u)" = 0 ]; }
+t0=$(date +%s)
+
+# ---------------------------------------------------------------- host tools
+apt_updated=0
+apt_update() {
+	[ "$apt_updated" = 1 ] && return 0
+	apt_updated=1
+	is_root || return 1
+	log "apt-get update"
+	apt-get update -qq >/dev/null 2>&1
+}
+
+need_pkgs=
+command -v qemu-system-x86_64 >/dev/null 2>&1 || need_pkgs="$need_pkgs qemu-system-x86"
+command -v cpio >/dev/null 2>&1 || need_pkgs="$need_pkgs cpio"
+command -v gzip >/dev/null 2>&1 || need_pkgs="$need_pkgs gzip"
+command -v timeout >/dev/null 2>&1 || need_pkgs="$need_pkgs coreutils"
+# The busybox package (not -static) also provides /bin/busybox, dynamically
+# linked; only the static one works without copying its libraries.
+busybox=/bin/busybox
+if ! [ -x "$busybox" ] || ldd "$busybox" >/dev/null 2>&1; then
+	need_pkgs="$need_pkgs busybox-static"
+fi
+if [ -n "$need_pkgs" ]; then
+	[ "$offline" = 1 ] && die "missing packages:$need_pkgs (KERNEL_OFFLINE=1)"
+	is_root || die "missing packages:$need_pkgs; run as root or install them"
+	log "installing$need_pkgs"
+	if ! DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $need_pkgs >/dev/null; then
+		apt_update
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $need_pkgs >/dev/null ||
+			die "apt-get install$need_pkgs failed"
+	fi
+	[ -x "$busybox" ] && ! ldd "$busybox" >/dev/null 2>&1 || die "no static busybox at $busybox"
+fi
+
+# -------------------------------------------------------------------- kernel
+# Debian 12's linux-image-cloud-amd64 meta-package depends on the current
+# linux-image-6.1.0-N-cloud-amd64.
+resolve_pkg() {
+	local p
+	p=$(apt-cache depends linux-image-cloud-amd64 2>/dev/null |
+		sed -n 's/^ *Depends: \(linux-image-6\.1\.[0-9.-]*-cloud-amd64\)$/\1/p' | head -n1)
+	if [ -z "$p" ]; then
+		p=$(apt-cache pkgnames linux-image-6.1. 2>/dev/null |
+			grep -E '^linux-image-6\.1\.[0-9]+-[0-9]+-cloud-amd64$' | sort -V | tail -n1)
+	fi
+	[ -n "$p" ] && echo "$p"
+}
+candidate() {
+	apt-cache policy "$1" 2>/dev/null | sed -n 's/^ *Candidate: *//p' | grep -v '(none)' | head -n1
+}
+
+vmlinuz='' kver='' kpkgver=''
+# try_kernel: resolve the package, use the cached vmlinuz if it is that
+# version, else download and extract it.  Returns non-zero on any failure.
+try_kernel() {
+	local pkg ver dl deb aptopt=
+	pkg=${KERNEL_PKG:-$(resolve_pkg)}
+	[ -n "$pkg" ] || return 1
+	ver=$(candidate "$pkg")
+	[ -n "$ver" ] || return 1
+	kver=${pkg#linux-image-}
+	kpkgver=$ver
+	if [ -s "$cache/vmlinuz-$kver" ] && [ "$(cat "$cache/$pkg.version" 2>/dev/null)" = "$ver" ]; then
+		vmlinuz=$cache/vmlinuz-$kver
+		return 0
+	fi
+	dl=$(mktemp -d "$cache/dl.XXXXXX") || return 1
+	chmod 755 "$dl"      # apt's _apt user writes there
+	is_root && aptopt="-o APT::Sandbox::User=root"
+	log "downloading $pkg $ver"
+	if (cd "$dl" && apt-get download -qq $aptopt "$pkg=$ver" >/dev/null) &&
+	   deb=$(ls "$dl"/*.deb 2>/dev/null | head -n1) && [ -n "$deb" ] &&
+	   dpkg-deb -x "$deb" "$dl/x" && [ -s "$dl/x/boot/vmlinuz-$kver" ]; then
+		cp "$dl/x/boot/vmlinuz-$kver" "$cache/vmlinuz-$kver.tmp" &&
+			mv "$cache/vmlinuz-$kver.tmp" "$cache/vmlinuz-$kver" &&
+			echo "$ver" >"$cache/$pkg.version" &&
+			vmlinuz=$cache/vmlinuz-$kver
+		if [ -n "$vmlinuz" ]; then   # drop older kernels
+			for f in "$cache"/vmlinuz-* "$cache"/config-* "$cache"/linux-image-*.version; do
+				case $f in *"$kver"*) ;; *) rm -f "$f" ;; esac
+			done
+		fi
+		cp "$dl/x/boot/config-$kver" "$cache/config-$kver" 2>/dev/null
+	fi
+	rm -rf "$dl"
+	[ -n "$vmlinuz" ]
+}
+if [ "$offline" != 1 ]; then
+	# stale or missing package lists: update once and retry
+	try_kernel || { apt_update && try_kernel; } || log "could not get the kernel package through apt"
+fi
+if [ -z "$vmlinuz" ]; then
+	# offline, or apt failed: newest cached 6.1 kernel, if any
+	vmlinuz=$(for f in "$cache"/vmlinuz-6.1.*; do
+		case $f in *.tmp) ;; *) [ -s "$f" ] && echo "$f" ;; esac
+	done | sort -V | tail -n1)
+	[ -n "$vmlinuz" ] || die "no kernel: apt could not provide linux-image-6.1.*-cloud-amd64 and $cache has none"
+	kver=${vmlinuz##*/vmlinuz-}
+	kpkgver=$(cat "$cache/linux-image-$kver.version" 2>/dev/null || echo unknown)
+	log "using cached kernel $kver ($kpkgver)"
+fi
+log "kernel: $kver (package version $kpkgver)"
+
+# ----------------------------------------------------------------- test list
+if [ $# -eq 0 ]; then
+	set -- test/*.t
+	[ -e "$1" ] || die "no test binaries (test/*.t); run 'make tests' first"
+fi
+for t in "$@"; do
+	[ -f "$t" ] && [ -x "$t" ] || die "not an executable file: $t"
+done
+
+runner=${KERNEL_RUNNER:-}
+if [ -z "$runner" ]; then
+	if [ -f test/runtests.sh ]; then runner=test/runtests.sh; else runner=test/kernel/runtests.sh; fi
+fi
+[ -f "$runner" ] || die "runner not found: $runner"
+
+# ---------------------------------------------------------------- initramfs
+stage=$(mktemp -d "${TMPDIR:-/tmp}/kernel-initramfs.XXXXXX") || die "mktemp failed"
+trap 'rm -rf "$stage"' EXIT
+vmroot=/liburing            # where the tree lives inside the VM
+
+mkdir -p "$stage"/{bin,sbin,usr/bin,usr/sbin,etc,proc,sys,dev,tmp,run,mnt,root} \
+	"$stage$vmroot" || die "mkdir failed"
+chmod 1777 "$stage/tmp"
+cp "$busybox" "$stage/bin/busybox" || die "copy busybox"
+for a in $("$busybox" --list-full); do
+	[ -e "$stage/$a" ] || ln -s /bin/busybox "$stage/$a"
+done
+# Before devtmpfs is mounted the kernel opens /dev/console for init.
+if is_root; then
+	mknod -m 600 "$stage/dev/console" c 5 1 2>/dev/null
+	mknod -m 666 "$stage/dev/null" c 1 3 2>/dev/null
+fi
+
+# Files of the tree keep their path relative to the top dir under $vmroot
+# (so a test's rpath $ORIGIN/../src finds the same library there); other
+# files (libc, libcmocka, the loader) keep their host path.
+vmpath() {     # vmpath HOSTPATH: where it goes in the image
+	local p=$1
+	case $p in /*) ;; *) p=$top/${p#./} ;; esac
+	case $p in
+	"$top"/*) echo "$vmroot/${p#"$top"/}" ;;
+	*) echo "$p" ;;
+	esac
+}
+libdirs=       # where copied libraries went: LD_LIBRARY_PATH in the VM
+add_libdir() {
+	case ":$libdirs:" in *":$1:"*) ;; *) libdirs=${libdirs:+$libdirs:}$1 ;; esac
+}
+copy_lib() {   # copy_lib HOSTPATH: the file itself, not a symlink
+	local p=$1 v
+	v=$(vmpath "$p")
+	add_libdir "${v%/*}"
+	[ -e "$stage$v" ] && return 0
+	mkdir -p "$stage${v%/*}" && cp -L "$p" "$stage$v" || die "cannot copy $p"
+}
+copy_deps() {  # copy_deps ELF: every library ldd reports (and the loader)
+	local f=$1 line lib list dir
+	ldd "$f" >/dev/null 2>&1 || return 0   # static, or not ELF
+	list=$(ldd "$f")
+	case $list in *"not found"*)
+		# no rpath: try the tree's library directories
+		dir=$(cd "$(dirname "$f")/.." && pwd)/src
+		list=$(LD_LIBRARY_PATH="$dir:$top/src${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" ldd "$f") ;;
+	esac
+	while IFS= read -r line; do
+		case $line in
+		*"not found"*) die "$f: missing library: ${line%% =>*}" ;;
+		*"=> /"*) lib=${line#*=> }; lib=${lib%% (*} ;;
+		*/*" ("*) lib=${line%% (*}; lib=${lib#"${lib%%[! 	]*}"} ;;
+		*) continue ;;
+		esac
+		copy_lib "$lib"
+	done <<<"$list"
+}
+copy_tree_libs() {   # copy_tree_libs DIR: DIR/liburing*.so*, symlinks kept
+	local d=$1 f v
+	[ -d "$d" ] && add_libdir "$(vmpath "$d")"
+	for f in "$d"/liburing*.so*; do
+		[ -e "$f" ] || continue
+		v=$(vmpath "$f")
+		[ -e "$stage$v" ] || [ -L "$stage$v" ] && continue
+		mkdir -p "$stage${v%/*}" && cp -P "$f" "$stage$v" || die "copy $f"
+		[ -L "$f" ] || copy_deps "$f"
+	done
+}
+
+vmtests=
+for t in "$@"; do
+	copy_tree_libs "$(cd "$(dirname "$t")/.." && pwd)/src"
+done
+copy_tree_libs "$top/src"
+# glibc dlopens libgcc_s for pthread_cancel/pthread_exit unwinding
+gcc_s=$(ldconfig -p 2>/dev/null | awk '/libgcc_s\.so\.1 .*x86-64/ {print $NF; exit}')
+[ -n "$gcc_s" ] && [ -e "$gcc_s" ] && copy_lib "$gcc_s"
+
+for t in "$@"; do
+	v=$(vmpath "$t")
+	case $v in "$vmroot"/*) ;; *) v=$vmroot/ext/${t##*/} ;; esac   # outside the tree
+	mkdir -p "$stage${v%/*}" && cp "$t" "$stage$v" || die "copy $t"
+	copy_deps "$t"
+	vmtests="$vmtests ${v#"$vmroot"/}"
+done
+# the runner keeps its path too (it may use $0's directory)
+vmrunner=$(vmpath "$runner")
+case $vmrunner in "$vmroot"/*) ;; *) vmrunner=$vmroot/test/kernel/${runner##*/} ;; esac
+mkdir -p "$stage${vmrunner%/*}" && cp "$runner" "$stage$vmrunner" || die "copy runner"
+vmrunner=${vmrunner#"$vmroot"/}
+for f in ${KERNEL_EXTRA_FILES:-}; do
+	v=$(vmpath "$f")
+	mkdir -p "$stage${v%/*}" && cp -a "$f" "$stage$v" || die "copy $f"
+done
+cat >"$stage/etc/passwd" <<'EOF'
+root:x:0:0:root:/root:/bin/sh
+daemon:x:1:1:daemon:/usr/sbin:/bin/false
+nobody:x:65534:65534:nobody:/nonexistent:/bin/false
+EOF
+cat >"$stage/etc/group" <<'EOF'
+root:x:0:
+daemon:x:1:
+nogroup:x:65534:
+EOF
+printf '127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n' >"$stage/etc/hosts"
+printf 'passwd: files\ngroup: files\nhosts: files\n' >"$stage/etc/nsswitch.conf"
+
+cat >"$stage/etc/kernel-test.conf" <<EOF
+VMROOT='$vmroot'
+TESTS='$vmtests'
+RUNNER='$vmrunner'
+TEST_TIMEOUT='$test_timeout'
+TMPKIND='$tmpkind'
+LIBDIRS='$libdirs'
+EOF
+
+cat >"$stage/init" <<'EOF'
+#!/bin/sh
+# /init of the liburing kernel-test initramfs (generated by test/kernel/run-vm.sh)
+export PATH=/bin:/sbin:/usr/bin:/usr/sbin HOME=/root
+mount -t devtmpfs devtmpfs /dev 2>/dev/null
+[ -c /dev/console ] && exec </dev/console >/dev/console 2>&1
+finish() {
+	echo "KERNEL-TEST-RELEASE: $(uname -r)"
+	echo "KERNEL-TEST-RC: $1"
+	echo "KERNEL-TEST-END"
+	sync
+	sleep 1      # let the UART drain before the VM goes away
+	poweroff -f
+	sleep 5
+	echo o >/proc/sysrq-trigger
+}
+trap 'finish 99' INT TERM
+. /etc/kernel-test.conf
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mkdir -p /dev/pts /dev/shm
+mount -t devpts devpts /dev/pts
+mount -t tmpfs -o mode=1777 tmpfs /dev/shm
+mount -t tmpfs -o mode=755 tmpfs /run
+if [ "$TMPKIND" = ext4 ] && [ -b /dev/nvme0n1 ] &&
+   mke2fs -q -F /dev/nvme0n1 >/dev/null 2>&1 &&
+   mount -t ext4 /dev/nvme0n1 /tmp; then
+	chmod 1777 /tmp
+else
+	mount -t tmpfs -o mode=1777 tmpfs /tmp
+fi
+ip link set lo up
+hostname liburing-vm
+ulimit -c 0
+export TMPDIR=/tmp TEST_TIMEOUT LD_LIBRARY_PATH="$LIBDIRS"
+echo "KERNEL-TEST-START: $(uname -r) $(uname -m), $(nproc) cpu(s), $(awk '/MemTotal/ {print int($2/1024) " MiB"}' /proc/meminfo), /tmp: $(awk '$2 == "/tmp" {print $3}' /proc/mounts)"
+cd "$VMROOT" || finish 98
+set -- $TESTS
+sh "$RUNNER" "$@"
+rc=$?
+if dmesg | grep -qE 'BUG:|WARNING:|Oops|Call Trace:|io_uring'; then
+	echo "KERNEL-TEST-DMESG: kernel messages of note:"
+	dmesg | grep -E -A30 'BUG:|WARNING:|Oops|Call Trace:' | head -n 200
+	dmesg | grep -E 'io_uring' | head -n 50
+fi
+finish $rc
+EOF
+chmod 755 "$stage/init" "$stage$vmroot/$vmrunner"
+
+# Per-run file names: two runs at once in one tree must not share files.
+# The last run's files are then renamed to initrd.gz and serial.log.
+initrd=$out/initrd.$$.gz
+serial=$out/serial.$$.log
+disk=$out/scratch.$$.img
+trap 'rm -rf "$stage"; rm -f "$initrd" "$serial" "$disk"' EXIT
+(cd "$stage" && find . -print0 | LC_ALL=C sort -z |
+	cpio --null -o -H newc --owner=0:0 --reproducible --quiet) | gzip -1 >"$initrd" ||
+	die "building initramfs failed"
+log "initramfs: $(du -k "$initrd" | cut -f1) KiB, $# test(s), runner $runner, /tmp on $tmpkind"
+
+# ---------------------------------------------------------------------- boot
+qemu_disk=()
+if [ "$tmpkind" = ext4 ]; then
+	truncate -s 2G "$disk" || die "cannot create $disk"
+	qemu_disk=(-drive "file=$disk,if=none,id=scratch,format=raw,cache=unsafe"
+		-device "nvme,drive=scratch,serial=liburing-scratch")
+fi
+
+t1=$(date +%s)
+log "booting $kver under qemu ($accel, $smp cpu, $mem); overall timeout ${vm_timeout}s"
+timeout -k 10 "$vm_timeout" qemu-system-x86_64 \
+	-accel "$accel" -cpu max -m "$mem" -smp "$smp" \
+	-kernel "$vmlinuz" -initrd "$initrd" \
+	-append "console=ttyS0 quiet panic=-1 ${KERNEL_APPEND:-}" \
+	-nographic -no-reboot -nic none -vga none "${qemu_disk[@]}" </dev/null 2>&1 |
+	sed -u -e 's/\x00//g' -e 's/\x1b\[[0-9;?]*[A-Za-z]//g' -e 's/\x1b[A-Za-z]//g' -e 's/\r$//' | tee "$serial"
+qrc=${PIPESTATUS[0]}
+t2=$(date +%s)
+rm -f "$disk"
+mv -f "$initrd" "$out/initrd.gz"
+mv -f "$serial" "$out/serial.log"
+logfile=$out/serial.log
+
+# --------------------------------------------------------------------- judge
+clean=$(tr -d '\000' <"$logfile")
+summary=$(printf '%s\n' "$clean" | grep -aE '^tests: [0-9]+ passed, [0-9]+ failed, [0-9]+ skipped' | tail -n1)
+release=$(printf '%s\n' "$clean" | sed -n 's/^KERNEL-TEST-RELEASE: //p' | tail -n1)
+vmrc=$(printf '%s\n' "$clean" | sed -n 's/^KERNEL-TEST-RC: //p' | tail -n1)
+failed_tests=$(printf '%s\n' "$clean" | grep -aE '^(FAIL|TIMEOUT)[: ]')
+
+echo
+echo "==================== test-kernel ===================="
+echo "kernel:  ${release:-?} (package linux-image-$kver $kpkgver)"
+echo "time:    $((t1 - t0))s setup, $((t2 - t1))s in the VM (log: ${logfile#"$top"/})"
+status=0
+reason=
+if [ "$qrc" = 124 ] || [ "$qrc" = 137 ]; then
+	status=1 reason="VM timed out after ${vm_timeout}s"
+elif [ -z "$summary" ]; then
+	status=1 reason="no summary line from the runner (VM crashed or runner broken; qemu exit $qrc)"
+fi
+if [ -n "$summary" ]; then
+	# shellcheck disable=SC2046  # three numbers
+	set -- $(printf '%s\n' "$summary" | sed -E 's/^tests: ([0-9]+) passed, ([0-9]+) failed, ([0-9]+) skipped.*/\1 \2 \3/')
+	np=$1 nf=$2 ns=$3
+	if [ "$nf" -gt 0 ]; then
+		status=1 reason=${reason:-"$nf test(s) failed"}
+	elif [ $((np + ns)) -eq 0 ]; then
+		status=1 reason=${reason:-"no test ran"}
+	elif [ -n "$vmrc" ] && [ "$vmrc" != 0 ]; then
+		status=1 reason=${reason:-"runner exited $vmrc"}
+	elif [ -z "$vmrc" ]; then
+		status=1 reason=${reason:-"VM did not finish cleanly"}
+	fi
+fi
+[ -n "$failed_tests" ] && printf 'failed:\n%s\n' "$failed_tests" | sed '2,$s/^/  /'
+if [ "$status" = 0 ]; then
+	echo "result:  OK"
+else
+	echo "result:  FAILED: $reason"
+fi
+if [ -n "$summary" ]; then
+	echo "kernel-${release:-$kver}: $np passed, $nf failed, $ns skipped"
+fi
+exit $status
