@@ -301,8 +301,9 @@ int io_uring_wait_cqes_min_timeout(struct io_uring *ring,
 				   unsigned int min_ts_usec,
 				   sigset_t *sigmask)
 {
+	/* Like liburing: without the feature the minimum is dropped. */
 	if (!(ring->features & IORING_FEAT_MIN_TIMEOUT))
-		return -EINVAL;
+		min_ts_usec = 0;
 	return wait_result(get_cqe_ext_arg(ring, cqe_ptr, 0, wait_nr, ts,
 					   min_ts_usec, sigmask));
 }
