@@ -418,7 +418,7 @@ IOURINGINLINE unsigned io_uring_cqe_nr(const struct io_uring_cqe *cqe)
 	     __io_uring_once; __io_uring_once = 0)			\
 		for (head = *(ring)->cq.khead;				\
 		     head != __io_uring_tail ?				\
-			(cqe = (struct io_uring_cqe *)			\
+			(cqe = (struct io_uring_cqe *) (void *)		\
 				((char *) (ring)->cq.cqes +		\
 				 ((size_t) (head & (ring)->cq.ring_mask) \
 				  << __io_uring_bits)), 1) :		\
@@ -1519,8 +1519,10 @@ io_uring_recvmsg_cmsg_firsthdr(struct io_uring_recvmsg_out *o,
 {
 	if (o->controllen < sizeof(struct cmsghdr))
 		return NULL;
-	return (struct cmsghdr *) ((unsigned char *) io_uring_recvmsg_name(o) +
-				   msgh->msg_namelen);
+	/* void * first: the kernel aligned the control data itself. */
+	return (struct cmsghdr *) (void *)
+		((unsigned char *) io_uring_recvmsg_name(o) +
+		 msgh->msg_namelen);
 }
 
 IOURINGINLINE struct cmsghdr *
@@ -1533,8 +1535,8 @@ io_uring_recvmsg_cmsg_nexthdr(struct io_uring_recvmsg_out *o,
 		return NULL;
 	end = (unsigned char *) io_uring_recvmsg_cmsg_firsthdr(o, msgh) +
 	      o->controllen;
-	cmsg = (struct cmsghdr *) ((unsigned char *) cmsg +
-				   CMSG_ALIGN(cmsg->cmsg_len));
+	cmsg = (struct cmsghdr *) (void *) ((unsigned char *) cmsg +
+					    CMSG_ALIGN(cmsg->cmsg_len));
 	if ((unsigned char *) (cmsg + 1) > end)
 		return NULL;
 	if ((unsigned char *) cmsg + CMSG_ALIGN(cmsg->cmsg_len) > end)
@@ -1554,9 +1556,12 @@ io_uring_recvmsg_payload_length(struct io_uring_recvmsg_out *o,
 				int buf_len, struct msghdr *msgh)
 {
 	unsigned long start = (unsigned long) io_uring_recvmsg_payload(o, msgh);
-	unsigned long end = (unsigned long) o + buf_len;
+	unsigned long end;
 
-	if (buf_len < 0 || end < start)
+	if (buf_len < 0)
+		return 0;
+	end = (unsigned long) o + (unsigned long) buf_len;
+	if (end < start)
 		return 0;
 	return (unsigned int) (end - start);
 }

@@ -132,6 +132,11 @@ for cc in $ccs; do
 		build "$cc -std=c99 $h alone" \
 			"$cc" -std=c99 $flags -c "$tmp/one.c" -o "$tmp/one.o"
 	done
+	# Projects that build with conversion and alignment warnings too.
+	build "$cc liburing.h, strict warnings" \
+		"$cc" -std=gnu11 $flags -Wconversion -Wsign-conversion \
+		-Wcast-align -Wcast-qual -Wshadow -Wpointer-arith -Wundef \
+		-DIOURINGINLINE= -c "$tmp/use.c" -o "$tmp/use.o"
 	for std in $c_stds; do
 		build "$cc -std=$std liburing.h" \
 			"$cc" -std="$std" $flags -c "$tmp/use.c" -o "$tmp/use.o"
