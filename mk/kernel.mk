@@ -25,6 +25,13 @@ KERNEL_STANDINS := $(KERNEL_OUT_DIR)/standin-pass.t \
 
 .PHONY: test-kernel test-kernel-selftest test-kernel-clean
 
+# .ci/run runs it on a fresh Debian 12 machine (run-vm.sh installs QEMU and
+# fetches the kernel, updating the package lists when needed).  A run takes
+# about a minute; unless told otherwise, a VM that hangs is killed after 8
+# minutes rather than run-vm.sh's 15, to keep a CI job well under 10.
+ci-targets += test-kernel
+test-kernel: export KERNEL_TIMEOUT ?= 480
+
 # lib too: test/ffi.t dlopens src/liburing-ffi.so.2, which `tests` does not build
 test-kernel: lib tests
 	bash $(KERNEL_RUN_VM) $(KERNEL_TESTS)

@@ -258,3 +258,43 @@ long t_vm_pin_kb(void)
 	assert_true(kb >= 0);
 	return kb;
 }
+
+/*
+ * Up to 6.12 a resource table is unregistered by waiting for the requests
+ * still using it and then freeing what is left: only an entry replaced or
+ * removed by an update posts its tag (6.1 does so from a delayed work about
+ * a second later).  6.13 reworked resources into refcounted nodes that post
+ * their tag whenever they are dropped, unregistering included.  There is no
+ * flag for that, so look for something that came with the same rework:
+ * IORING_REGISTER_CLONE_BUFFERS with a range (src_off/dst_off/nr).  6.12
+ * refuses the range, as it is padding there, and 6.1 does not know the
+ * opcode, both with -EINVAL; 6.13 and later reach the source table and,
+ * this ring having no buffers, answer -ENXIO.
+ */
+bool t_unregister_posts_tags(void)
+{
+	struct io_uring_clone_buffers arg;
+	struct io_uring ring;
+	int ret;
+
+	assert_int_equal(io_uring_queue_init(1, &ring, 0), 0);
+	memset(&arg, 0, sizeof(arg));
+	arg.src_fd = (__u32) ring.ring_fd;
+	arg.nr = 1;
+	ret = io_uring_register((unsigned) ring.ring_fd,
+				IORING_REGISTER_CLONE_BUFFERS, &arg, 1);
+	io_uring_queue_exit(&ring);
+	return ret != -EINVAL;
+}
+
+void t_wait_sq_flag(struct io_uring *ring, unsigned flag)
+{
+	uint64_t end = t_now_ns() + (uint64_t) T_WAIT_SECS * 1000000000;
+
+	while (!(IO_URING_READ_ONCE(*ring->sq.kflags) & flag)) {
+		if (t_now_ns() > end)
+			fail_msg("SQ ring flag 0x%x not set after %u s", flag,
+				 T_WAIT_SECS);
+		usleep(1000);
+	}
+}

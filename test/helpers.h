@@ -86,4 +86,17 @@ uint64_t t_now_ns(void);
 unsigned t_maps_count(void);
 long t_vm_pin_kb(void);
 
+/*
+ * Whether unregistering a file or buffer table posts the tag CQEs of the
+ * tagged entries still in it (see t_unregister_posts_tags() in helpers.c).
+ */
+bool t_unregister_posts_tags(void);
+
+/*
+ * Wait (up to T_WAIT_SECS) until the kernel sets @flag, an IORING_SQ_*
+ * bit, in the SQ ring's flags, e.g. IORING_SQ_NEED_WAKEUP once an SQPOLL
+ * thread has gone idle; fails the test if it does not.
+ */
+void t_wait_sq_flag(struct io_uring *ring, unsigned flag);
+
 #endif

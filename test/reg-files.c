@@ -172,6 +172,7 @@ static void test_file_tags(void **state)
 	struct io_uring_cqe cqe;
 	int fds[2], c, skip = IORING_REGISTER_FILES_SKIP, none = -1;
 	__u64 tags[2] = { 0xaaaa, 0 }, tag_c = 0xcccc, tag_x = 0x77;
+	bool posts;
 
 	t_require_feature(IORING_FEAT_RSRC_TAGS, "IORING_FEAT_RSRC_TAGS");
 	fds[0] = data_file(NULL, 0, 21);
@@ -181,7 +182,7 @@ static void test_file_tags(void **state)
 	assert_int_equal(io_uring_register_files_tags(&ring, fds, tags, 2), 0);
 	t_expect_no_cqe(&ring, 50);
 
-	/* replacing slot 0 posts its tag */
+	/* replacing slot 0 posts its tag (6.1: from a work a second later) */
 	assert_int_equal(io_uring_register_files_update_tag(&ring, 0, &c,
 							    &tag_c, 1), 1);
 	t_reap(&ring, &cqe, 1);
@@ -200,13 +201,22 @@ static void test_file_tags(void **state)
 	assert_slot_holds(&ring, 1, 22);
 	t_expect_no_cqe(&ring, 50);
 
-	/* unregistering retires the rest; slot 1 had no tag */
+	/*
+	 * Unregistering retires the rest; slot 1 had no tag.  Kernels before
+	 * 6.13 post nothing for the files still in the table (only updates
+	 * post, on 6.1 about a second late): wait longer than that.
+	 */
+	posts = t_unregister_posts_tags();
 	assert_int_equal(io_uring_unregister_files(&ring), 0);
-	t_reap(&ring, &cqe, 1);
-	assert_true(cqe.user_data == 0xcccc);
-	assert_int_equal(cqe.res, 0);
-	assert_int_equal(cqe.flags, 0);
-	t_expect_no_cqe(&ring, 100);
+	if (posts) {
+		t_reap(&ring, &cqe, 1);
+		assert_true(cqe.user_data == 0xcccc);
+		assert_int_equal(cqe.res, 0);
+		assert_int_equal(cqe.flags, 0);
+		t_expect_no_cqe(&ring, 100);
+	} else {
+		t_expect_no_cqe(&ring, 1200);
+	}
 
 	/* a tag on an empty slot at registration time */
 	fds[1] = -1;

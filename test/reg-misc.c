@@ -172,11 +172,38 @@ static void test_eventfd_toggle(void **state)
 }
 
 /*
+ * Whether pipes take nonblocking reads (FMODE_NOWAIT, since 6.4): a
+ * preadv2(RWF_NOWAIT) with data in the pipe reads it there, and fails with
+ * EOPNOTSUPP where pipes lack the mode (6.1).
+ */
+static bool pipe_reads_nowait(void)
+{
+	char c = 'x';
+	struct iovec iov = { &c, 1 };
+	ssize_t ret;
+	int p[2], err;
+
+	assert_int_equal(pipe(p), 0);
+	assert_int_equal(write(p[1], &c, 1), 1);
+	ret = preadv2(p[0], &iov, 1, -1, RWF_NOWAIT);
+	err = errno;
+	close(p[0]);
+	close(p[1]);
+	if (ret == 1)
+		return true;
+	assert_int_equal(ret, -1);
+	assert_int_equal(err, EOPNOTSUPP);
+	return false;
+}
+
+/*
  * EVENTFD_ASYNC signals only for completions posted from io-wq workers:
  * an inline NOP does not signal, a NOP forced to a worker does, and so
- * does a file read forced to a worker.  A pipe read that waits for data
+ * does a file read forced to a worker.  A socket read that waits for data
  * completes through poll and task work in the submitting task, which the
- * kernel does not count as async: no signal for it either.
+ * kernel does not count as async: no signal for it.  A pipe read that
+ * waits does the same on kernels whose pipes take nonblocking reads; 6.1
+ * finishes it in a worker, and so signals.
  */
 static void test_eventfd_async(void **state)
 {
@@ -185,6 +212,7 @@ static void test_eventfd_async(void **state)
 	struct io_uring_cqe cqe;
 	char buf[64];
 	int efd, fd, p[2];
+	bool nowait_pipes;
 
 	t_ring(&ring, 8, 0);
 	efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
@@ -209,7 +237,11 @@ static void test_eventfd_async(void **state)
 	assert_int_equal(cqe.res, sizeof(buf));
 	assert_int_equal(ev_take(efd), -EAGAIN);
 
-	assert_int_equal(pipe(p), 0);
+	/*
+	 * A read that has to wait on a socket: io_uring polls the socket and
+	 * completes the read from task work, in line, so no signal.
+	 */
+	t_socketpair(p);
 	io_uring_prep_read(t_get_sqe(&ring), p[0], buf, sizeof(buf), 0);
 	assert_int_equal(io_uring_submit(&ring), 1);
 	t_expect_no_cqe(&ring, 50);
@@ -217,6 +249,24 @@ static void test_eventfd_async(void **state)
 	t_reap(&ring, &cqe, 1);
 	assert_int_equal(cqe.res, 4);
 	assert_int_equal(ev_take(efd), -EAGAIN);
+	close(p[0]);
+	close(p[1]);
+
+	/*
+	 * The same on a pipe goes the same way where pipes take nonblocking
+	 * reads (6.4).  Before, io_uring waits for the data by polling, but
+	 * the retry cannot be made without blocking and goes to an io-wq
+	 * worker, which completes the read out of line: one signal.
+	 */
+	nowait_pipes = pipe_reads_nowait();
+	assert_int_equal(pipe(p), 0);
+	io_uring_prep_read(t_get_sqe(&ring), p[0], buf, sizeof(buf), 0);
+	assert_int_equal(io_uring_submit(&ring), 1);
+	t_expect_no_cqe(&ring, 50);
+	assert_int_equal(write(p[1], "late", 4), 4);
+	t_reap(&ring, &cqe, 1);
+	assert_int_equal(cqe.res, 4);
+	assert_int_equal(ev_take(efd), nowait_pipes ? -EAGAIN : 1);
 
 	/* a second registration of either kind is refused */
 	assert_int_equal(io_uring_register_eventfd(&ring, efd), -EBUSY);

@@ -128,9 +128,7 @@ static void test_registered_ring_sqpoll(void **state)
 	fd = t_tmpfile(NULL, 0, NULL, 0);
 	file_roundtrip(&ring, fd, 4096, 0, 3);
 	/* the wakeup enter goes through the index too */
-	usleep(50 * 1000);
-	assert_true(IO_URING_READ_ONCE(*ring.sq.kflags) &
-		    IORING_SQ_NEED_WAKEUP);
+	t_wait_sq_flag(&ring, IORING_SQ_NEED_WAKEUP);
 	file_roundtrip(&ring, fd, 4096, 4096, 4);
 	close(fd);
 	io_uring_queue_exit(&ring);
