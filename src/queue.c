@@ -323,31 +323,29 @@ int io_uring_submit_and_wait_timeout(struct io_uring *ring,
 {
 	int to_submit, ret;
 
-	if (ts) {
-		if (ring->features & IORING_FEAT_EXT_ARG)
-			return get_cqe_ext_arg(ring, cqe_ptr, flush_sq(ring),
-					       wait_nr, ts, 0, sigmask);
-		to_submit = submit_timeout(ring, wait_nr, ts);
-		if (to_submit < 0)
-			return to_submit;
-		ret = __io_uring_get_cqe(ring, cqe_ptr, (unsigned) to_submit,
-					 wait_nr, sigmask);
-		if (ret < 0)
-			return ret;
-		/*
-		 * Our timeout SQE went in last: count only the caller's, and
-		 * report its expiry as the EXT_ARG path would.
-		 */
-		if (ret && ret == to_submit)
-			ret--;
-		if (!ret && !*cqe_ptr)
-			return -ETIME;
+	if (!ts)
+		return __io_uring_get_cqe(ring, cqe_ptr, flush_sq(ring),
+					  wait_nr, sigmask);
+	if (ring->features & IORING_FEAT_EXT_ARG)
+		return get_cqe_ext_arg(ring, cqe_ptr, flush_sq(ring), wait_nr,
+				       ts, 0, sigmask);
+
+	to_submit = submit_timeout(ring, wait_nr, ts);
+	if (to_submit < 0)
+		return to_submit;
+	ret = __io_uring_get_cqe(ring, cqe_ptr, (unsigned) to_submit, wait_nr,
+				 sigmask);
+	if (ret < 0)
 		return ret;
-	} else {
-		to_submit = (int) flush_sq(ring);
-	}
-	return __io_uring_get_cqe(ring, cqe_ptr, (unsigned) to_submit,
-				  wait_nr, sigmask);
+	/*
+	 * Our timeout SQE went in last: count only the caller's, and report
+	 * its expiry as the EXT_ARG path would.
+	 */
+	if (ret && ret == to_submit)
+		ret--;
+	if (!ret && !*cqe_ptr)
+		return -ETIME;
+	return ret;
 }
 
 int io_uring_submit_and_wait_min_timeout(struct io_uring *ring,
@@ -459,6 +457,15 @@ struct io_uring_sqe *io_uring_get_sqes(struct io_uring *ring, unsigned n)
 		return NULL;
 	if (!__io_uring_sq_has_room(ring, pad + n))
 		return NULL;
+	/*
+	 * Fillers after an unsubmitted SQE that links onwards would join
+	 * its chain in place of the caller's next request.
+	 */
+	if (pad && sq->sqe_tail != sq->sqe_head) {
+		sqe = &sq->sqes[((sq->sqe_tail - 1) & sq->ring_mask) << shift];
+		if (sqe->flags & (IOSQE_IO_LINK | IOSQE_IO_HARDLINK))
+			return NULL;
+	}
 
 	for (i = 0; i < pad; i++) {
 		sqe = _io_uring_get_sqe(ring);

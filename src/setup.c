@@ -358,6 +358,8 @@ static ssize_t queue_init(unsigned entries, struct io_uring *ring,
 			  size_t buf_size)
 {
 	bool try_no_sqarray = !(p->flags & IORING_SETUP_NO_SQARRAY);
+	/* Our own copy: the kernel writes p back. */
+	bool no_mmap = p->flags & IORING_SETUP_NO_MMAP;
 	ssize_t mem_size = 0;
 	int fd, ret;
 
@@ -365,7 +367,7 @@ static ssize_t queue_init(unsigned entries, struct io_uring *ring,
 	if (try_no_sqarray)
 		p->flags |= IORING_SETUP_NO_SQARRAY;
 retry:
-	if (p->flags & IORING_SETUP_NO_MMAP) {
+	if (no_mmap) {
 		mem_size = prepare_app_memory(entries, ring, p, &buf, buf_size);
 		if (mem_size < 0) {
 			ret = (int) mem_size;
@@ -376,7 +378,7 @@ retry:
 	fd = io_uring_setup(entries, p);
 	if (fd < 0) {
 		ret = fd;
-		if (p->flags & IORING_SETUP_NO_MMAP)
+		if (no_mmap)
 			release_app_memory(ring, (size_t) mem_size);
 		if (ret == -EINVAL && try_no_sqarray) {
 			/* Kernels before 6.6 lack NO_SQARRAY. */
@@ -390,7 +392,7 @@ retry:
 		goto fail;
 	}
 
-	if (p->flags & IORING_SETUP_NO_MMAP) {
+	if (no_mmap) {
 		ring->sq.ring_sz = (size_t) mem_size;
 		ring_setup_pointers(p, &ring->sq, &ring->cq);
 	} else {
@@ -411,7 +413,7 @@ retry:
 		ring->ring_fd = ring->enter_ring_fd = fd;
 	}
 	fill_sq_array(ring);
-	return (p->flags & IORING_SETUP_NO_MMAP) ? mem_size : 0;
+	return no_mmap ? mem_size : 0;
 fail:
 	memset(ring, 0, sizeof(*ring));
 	ring->ring_fd = ring->enter_ring_fd = -1;
