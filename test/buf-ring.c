@@ -59,31 +59,9 @@ static struct io_uring_buf_ring *setup_ring(struct io_uring *ring,
 	return br;
 }
 
-/* Queue a buffer-selecting recv on @fd. */
-static void queue_recv(struct io_uring *ring, int fd, int bgid, bool multi,
-		       __u64 user_data)
-{
-	struct io_uring_sqe *sqe = t_get_sqe(ring);
-
-	if (multi)
-		io_uring_prep_recv_multishot(sqe, fd, NULL, 0, 0);
-	else
-		io_uring_prep_recv(sqe, fd, NULL, 0, 0);
-	sqe->flags |= IOSQE_BUFFER_SELECT;
-	sqe->buf_group = (__u16) bgid;
-	sqe->user_data = user_data;
-	assert_int_equal(io_uring_submit(ring), 1);
-}
-
 static void send_all(int fd, const void *data, size_t len)
 {
 	assert_int_equal(send(fd, data, len, 0), (ssize_t) len);
-}
-
-static unsigned cqe_bid(const struct io_uring_cqe *cqe)
-{
-	assert_true(cqe->flags & IORING_CQE_F_BUFFER);
-	return cqe->flags >> IORING_CQE_BUFFER_SHIFT;
 }
 
 /* Skip unless IORING_REGISTER_PBUF_STATUS (6.8) answers. */
@@ -127,20 +105,20 @@ static void test_recv_in_ring_order(void **state)
 		int len = snprintf(msg, sizeof(msg), "message %d", i);
 
 		send_all(sv[1], msg, (size_t) len);
-		queue_recv(&ring, sv[0], BGID, false, 100 + (unsigned) i);
+		t_submit_recv(&ring, sv[0], BGID, false, 100 + (unsigned) i);
 		t_reap(&ring, &cqe, 1);
 		assert_int_equal(cqe.user_data, 100 + i);
 		assert_int_equal(cqe.res, len);
 		assert_int_equal(cqe.flags & ~(IORING_CQE_F_SOCK_NONEMPTY |
 					       (0xffffU << 16)),
 				 IORING_CQE_F_BUFFER);
-		assert_int_equal(cqe_bid(&cqe), bids[i]);
+		assert_int_equal(t_cqe_bid(&cqe), bids[i]);
 		assert_memory_equal(buf_of(&b, bids[i]), msg, (size_t) len);
 	}
 
 	/* all four used: data waits, but there is nowhere to put it */
 	send_all(sv[1], "late", 4);
-	queue_recv(&ring, sv[0], BGID, false, 200);
+	t_submit_recv(&ring, sv[0], BGID, false, 200);
 	t_reap(&ring, &cqe, 1);
 	assert_int_equal(cqe.user_data, 200);
 	assert_int_equal(cqe.res, -ENOBUFS);
@@ -149,16 +127,16 @@ static void test_recv_in_ring_order(void **state)
 	/* one buffer returned: the waiting data arrives in it */
 	io_uring_buf_ring_add(br, buf_of(&b, 3), b.size, 3, mask, 0);
 	io_uring_buf_ring_advance(br, 1);
-	queue_recv(&ring, sv[0], BGID, false, 201);
+	t_submit_recv(&ring, sv[0], BGID, false, 201);
 	t_reap(&ring, &cqe, 1);
 	assert_int_equal(cqe.res, 4);
-	assert_int_equal(cqe_bid(&cqe), 3);
+	assert_int_equal(t_cqe_bid(&cqe), 3);
 	assert_memory_equal(buf_of(&b, 3), "late", 4);
 
 	assert_int_equal(io_uring_free_buf_ring(&ring, br, 8, BGID), 0);
 	/* the group is gone */
 	send_all(sv[1], "x", 1);
-	queue_recv(&ring, sv[0], BGID, false, 202);
+	t_submit_recv(&ring, sv[0], BGID, false, 202);
 	t_reap(&ring, &cqe, 1);
 	assert_int_equal(cqe.res, -ENOBUFS);
 
@@ -182,12 +160,12 @@ static void test_empty_ring_gives_enobufs(void **state)
 	br = setup_ring(&ring, 4, BGID, 0);
 
 	send_all(sv[1], "hello", 5);
-	queue_recv(&ring, sv[0], BGID, false, 1);
+	t_submit_recv(&ring, sv[0], BGID, false, 1);
 	t_reap(&ring, &cqe, 1);
 	assert_int_equal(cqe.res, -ENOBUFS);
 	assert_int_equal(cqe.flags & IORING_CQE_F_BUFFER, 0);
 	/* multishot stops at once too, without IORING_CQE_F_MORE */
-	queue_recv(&ring, sv[0], BGID, true, 2);
+	t_submit_recv(&ring, sv[0], BGID, true, 2);
 	t_reap(&ring, &cqe, 1);
 	assert_int_equal(cqe.user_data, 2);
 	assert_int_equal(cqe.res, -ENOBUFS);
@@ -198,10 +176,10 @@ static void test_empty_ring_gives_enobufs(void **state)
 	io_uring_buf_ring_add(br, b.mem, b.size, 0,
 			      io_uring_buf_ring_mask(4), 0);
 	io_uring_buf_ring_advance(br, 1);
-	queue_recv(&ring, sv[0], BGID, false, 3);
+	t_submit_recv(&ring, sv[0], BGID, false, 3);
 	t_reap(&ring, &cqe, 1);
 	assert_int_equal(cqe.res, 5);
-	assert_int_equal(cqe_bid(&cqe), 0);
+	assert_int_equal(t_cqe_bid(&cqe), 0);
 	assert_memory_equal(b.mem, "hello", 5);
 
 	assert_int_equal(io_uring_free_buf_ring(&ring, br, 4, BGID), 0);
@@ -218,20 +196,16 @@ static void test_multishot_recv(void **state)
 	struct io_uring_cqe cqe;
 	struct bufs b;
 	char msg[32];
-	int sv[2], mask, i;
+	int sv[2], i;
 
 	t_require_op(IORING_OP_RECV);
 	t_ring(&ring, 8, 0);
 	t_socketpair(sv);
 	bufs_init(&b, 4, 64);
 	br = setup_ring(&ring, 4, BGID, 0);
-	mask = io_uring_buf_ring_mask(4);
-	for (i = 0; i < 4; i++)
-		io_uring_buf_ring_add(br, buf_of(&b, (unsigned) i), b.size,
-				      (unsigned short) i, mask, i);
-	io_uring_buf_ring_advance(br, 4);
+	t_buf_ring_fill(br, 4, b.mem, b.size, 4);
 
-	queue_recv(&ring, sv[0], BGID, true, 0x77);
+	t_submit_recv(&ring, sv[0], BGID, true, 0x77);
 	for (i = 0; i < 3; i++) {
 		int len = snprintf(msg, sizeof(msg), "shot %d", i);
 
@@ -242,7 +216,7 @@ static void test_multishot_recv(void **state)
 		assert_int_equal(cqe.user_data, 0x77);
 		assert_int_equal(cqe.res, len);
 		assert_true(cqe.flags & IORING_CQE_F_MORE);
-		assert_int_equal(cqe_bid(&cqe), i);
+		assert_int_equal(t_cqe_bid(&cqe), i);
 		assert_memory_equal(buf_of(&b, (unsigned) i), msg,
 				    (size_t) len);
 	}
@@ -276,19 +250,15 @@ static void test_multishot_runs_out(void **state)
 	t_socketpair(sv);
 	bufs_init(&b, 2, 64);
 	br = setup_ring(&ring, 2, BGID, 0);
-	for (i = 0; i < 2; i++)
-		io_uring_buf_ring_add(br, buf_of(&b, (unsigned) i), b.size,
-				      (unsigned short) i,
-				      io_uring_buf_ring_mask(2), i);
-	io_uring_buf_ring_advance(br, 2);
+	t_buf_ring_fill(br, 2, b.mem, b.size, 2);
 
-	queue_recv(&ring, sv[0], BGID, true, 9);
+	t_submit_recv(&ring, sv[0], BGID, true, 9);
 	for (i = 0; i < 2; i++) {
 		send_all(sv[1], "abc", 3);
 		t_reap(&ring, &cqe, 1);
 		assert_int_equal(cqe.res, 3);
 		assert_true(cqe.flags & IORING_CQE_F_MORE);
-		assert_int_equal(cqe_bid(&cqe), i);
+		assert_int_equal(t_cqe_bid(&cqe), i);
 	}
 	send_all(sv[1], "abc", 3);
 	t_reap(&ring, &cqe, 1);
@@ -343,7 +313,7 @@ static void test_recycle_long_stream(void **state)
 	char *want, *got;
 	size_t have = 0;
 	unsigned rearms = 0, next_bid = 0;
-	int sv[2], mask, i;
+	int sv[2], mask;
 	bool eof = false;
 
 	t_ring(&ring, 16, 0);
@@ -356,17 +326,14 @@ static void test_recycle_long_stream(void **state)
 	t_fill(want, total, 77);
 	br = setup_ring(&ring, 8, BGID, 0);
 	mask = io_uring_buf_ring_mask(8);
-	for (i = 0; i < 8; i++)
-		io_uring_buf_ring_add(br, buf_of(&b, (unsigned) i), b.size,
-				      (unsigned short) i, mask, i);
-	io_uring_buf_ring_advance(br, 8);
+	t_buf_ring_fill(br, 8, b.mem, b.size, 8);
 
 	w.fd = sv[1];
 	w.len = total;
 	w.data = want;
 	assert_int_equal(pthread_create(&thr, NULL, writer_fn, &w), 0);
 
-	queue_recv(&ring, sv[0], BGID, true, 1);
+	t_submit_recv(&ring, sv[0], BGID, true, 1);
 	while (!eof) {
 		struct __kernel_timespec ts = { .tv_sec = T_WAIT_SECS };
 		struct io_uring_cqe *cqe;
@@ -379,7 +346,7 @@ static void test_recycle_long_stream(void **state)
 		res = cqe->res;
 		more = cqe->flags & IORING_CQE_F_MORE;
 		if (res > 0) {
-			bid = cqe_bid(cqe);
+			bid = t_cqe_bid(cqe);
 			/* buffers come back round in ring order */
 			assert_int_equal(bid, next_bid);
 			next_bid = (next_bid + 1) % 8;
@@ -402,7 +369,7 @@ static void test_recycle_long_stream(void **state)
 		if (!more && !eof) {
 			rearms++;
 			assert_true(rearms < 100000);
-			queue_recv(&ring, sv[0], BGID, true, 1);
+			t_submit_recv(&ring, sv[0], BGID, true, 1);
 		}
 	}
 	pthread_join(thr, NULL);
@@ -441,16 +408,12 @@ static void test_head_and_available(void **state)
 	assert_int_equal(io_uring_buf_ring_head(&ring, BGID, &head), 0);
 	assert_int_equal(head, 0);
 	assert_int_equal(io_uring_buf_ring_available(&ring, br, BGID), 0);
-	for (i = 0; i < 6; i++)
-		io_uring_buf_ring_add(br, buf_of(&b, (unsigned) i), b.size,
-				      (unsigned short) i,
-				      io_uring_buf_ring_mask(8), i);
-	io_uring_buf_ring_advance(br, 6);
+	t_buf_ring_fill(br, 8, b.mem, b.size, 6);
 	assert_int_equal(io_uring_buf_ring_available(&ring, br, BGID), 6);
 
 	for (i = 0; i < 4; i++) {
 		send_all(sv[1], "data", 4);
-		queue_recv(&ring, sv[0], BGID, false, (__u64) i);
+		t_submit_recv(&ring, sv[0], BGID, false, (__u64) i);
 		t_reap(&ring, &cqe, 1);
 		assert_int_equal(cqe.res, 4);
 		assert_int_equal(io_uring_buf_ring_head(&ring, BGID, &head),
@@ -504,10 +467,10 @@ static void test_incremental_consumption(void **state)
 
 	/* 100 bytes: the buffer is partly used and stays at the head */
 	send_all(sv[1], data, 100);
-	queue_recv(&ring, sv[0], BGID, false, 1);
+	t_submit_recv(&ring, sv[0], BGID, false, 1);
 	t_reap(&ring, &cqe, 1);
 	assert_int_equal(cqe.res, 100);
-	assert_int_equal(cqe_bid(&cqe), 3);
+	assert_int_equal(t_cqe_bid(&cqe), 3);
 	assert_true(cqe.flags & IORING_CQE_F_BUF_MORE);
 	assert_memory_equal(b.mem, data, 100);
 	/* the kernel moved the entry past what it consumed */
@@ -521,19 +484,19 @@ static void test_incremental_consumption(void **state)
 
 	/* 200 more land right after the first 100 */
 	send_all(sv[1], data + 100, 200);
-	queue_recv(&ring, sv[0], BGID, false, 2);
+	t_submit_recv(&ring, sv[0], BGID, false, 2);
 	t_reap(&ring, &cqe, 1);
 	assert_int_equal(cqe.res, 200);
-	assert_int_equal(cqe_bid(&cqe), 3);
+	assert_int_equal(t_cqe_bid(&cqe), 3);
 	assert_true(cqe.flags & IORING_CQE_F_BUF_MORE);
 	assert_memory_equal(b.mem, data, 300);
 
 	/* exactly the rest: the buffer is used up, no BUF_MORE */
 	send_all(sv[1], data + 300, sizeof(data) - 300);
-	queue_recv(&ring, sv[0], BGID, false, 3);
+	t_submit_recv(&ring, sv[0], BGID, false, 3);
 	t_reap(&ring, &cqe, 1);
 	assert_int_equal(cqe.res, sizeof(data) - 300);
-	assert_int_equal(cqe_bid(&cqe), 3);
+	assert_int_equal(t_cqe_bid(&cqe), 3);
 	assert_int_equal(cqe.flags & IORING_CQE_F_BUF_MORE, 0);
 	assert_memory_equal(b.mem, data, sizeof(data));
 	if (status) {
@@ -545,7 +508,7 @@ static void test_incremental_consumption(void **state)
 	}
 
 	send_all(sv[1], "z", 1);
-	queue_recv(&ring, sv[0], BGID, false, 4);
+	t_submit_recv(&ring, sv[0], BGID, false, 4);
 	t_reap(&ring, &cqe, 1);
 	assert_int_equal(cqe.res, -ENOBUFS);
 
@@ -638,10 +601,10 @@ static void test_kernel_allocated_ring(void **state)
 	io_uring_buf_ring_advance(br, 1);
 
 	send_all(sv[1], "kernel ring", 11);
-	queue_recv(&ring, sv[0], BGID, false, 5);
+	t_submit_recv(&ring, sv[0], BGID, false, 5);
 	t_reap(&ring, &cqe, 1);
 	assert_int_equal(cqe.res, 11);
-	assert_int_equal(cqe_bid(&cqe), 1);
+	assert_int_equal(t_cqe_bid(&cqe), 1);
 	assert_memory_equal(buf_of(&b, 1), "kernel ring", 11);
 
 	assert_int_equal(io_uring_free_buf_ring(&ring, br, 8, BGID), 0);
@@ -684,13 +647,13 @@ static void test_register_own_memory(void **state)
 	io_uring_buf_ring_advance(br, 1);
 
 	send_all(sv[1], "own", 3);
-	queue_recv(&ring, sv[0], BGID, false, 1);
+	t_submit_recv(&ring, sv[0], BGID, false, 1);
 	t_reap(&ring, &cqe, 1);
 	assert_int_equal(cqe.res, 3);
-	assert_int_equal(cqe_bid(&cqe), 2);
+	assert_int_equal(t_cqe_bid(&cqe), 2);
 	assert_memory_equal(buf_of(&b, 2), "own", 3);
 	send_all(sv[1], "more", 4);
-	queue_recv(&ring, sv[0], BGID, false, 2);
+	t_submit_recv(&ring, sv[0], BGID, false, 2);
 	t_reap(&ring, &cqe, 1);
 	assert_int_equal(cqe.res, -ENOBUFS);
 
@@ -770,10 +733,7 @@ static void test_bad_buf_rings(void **state)
 		assert_int_equal(ret, -EINVAL);
 	}
 
-	/* the ring still works */
-	io_uring_prep_nop(t_get_sqe(&ring));
-	cqe = t_submit_one(&ring);
-	assert_int_equal(cqe.res, 0);
+	t_ring_still_works(&ring);
 	assert_int_equal(t_vm_pin_kb(), pinned);
 
 	io_uring_queue_exit(&ring);

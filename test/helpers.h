@@ -15,6 +15,8 @@
 #ifndef TEST_HELPERS_H
 #define TEST_HELPERS_H
 
+#include <netinet/in.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -45,6 +47,8 @@ void t_ring_params(struct io_uring *ring, unsigned entries,
 		   struct io_uring_params *p);
 void t_ring(struct io_uring *ring, unsigned entries, unsigned flags);
 
+/* Whether the running kernel supports opcode @op. */
+bool t_has_op(int op);
 /* Skip unless the running kernel supports opcode @op. */
 void t_require_op(int op);
 /* Skip unless the kernel reports IORING_FEAT_* @feature. */
@@ -57,12 +61,40 @@ const char *t_tmpdir(void);
 int t_tmpfile(char *path, size_t path_len, const void *data, size_t size);
 /* Fill @buf with a pattern depending on @seed. */
 void t_fill(void *buf, size_t len, unsigned seed);
+/* Page-aligned malloc()ed @len bytes, t_fill()ed with @seed. */
+void *t_page_buf(size_t len, unsigned seed);
+/* Entries in /proc/self/fd: compare before and after to spot fd leaks. */
+int t_count_fds(void);
+/* Read (so reset) eventfd @efd's count; -errno (-EAGAIN: count 0) if not. */
+long t_eventfd_take(int efd);
 
 /* A connected AF_UNIX stream pair / a connected loopback TCP pair. */
 void t_socketpair(int sv[2]);
 void t_tcp_pair(int *client, int *server);
 /* A listening loopback TCP socket; its port is written to *port. */
 int t_tcp_listener(unsigned short *port);
+/* A blocking TCP socket connected to the loopback listener on @port. */
+int t_tcp_client(unsigned short port);
+/* 127.0.0.1:@port (@port in host order). */
+struct sockaddr_in t_lo_addr(unsigned short port);
+/* A UDP socket bound to an ephemeral loopback port, its address in @sa. */
+int t_udp_bound(struct sockaddr_in *sa);
+
+/* A thread that writes @len bytes of @buf to @fd after @delay_ms. */
+struct t_writer {
+	pthread_t thread;
+	int fd;
+	unsigned delay_ms;
+	const void *buf;
+	size_t len;
+};
+/* Start @w writing (it aborts the program on a short write). */
+void t_write_later(struct t_writer *w, int fd, const void *buf, size_t len,
+		   unsigned delay_ms);
+/* Wait for @w to finish. */
+void t_write_join(struct t_writer *w);
+/* Reap child @pid; it must have exited (not been killed) with @code. */
+void t_wait_exit(pid_t pid, int code);
 
 /*
  * Wait for @n completions (failing the test after T_WAIT_SECS), copy them
@@ -71,13 +103,49 @@ int t_tcp_listener(unsigned short *port);
 void t_reap(struct io_uring *ring, struct io_uring_cqe *out, unsigned n);
 /* Submit everything queued and reap exactly one completion. */
 struct io_uring_cqe t_submit_one(struct io_uring *ring);
+/* Submit everything queued, reap one completion and return its res. */
+int t_submit_res(struct io_uring *ring);
 /* A fresh SQE; fails the test when the SQ is full. */
 struct io_uring_sqe *t_get_sqe(struct io_uring *ring);
 /* Assert that no completion arrives within @msec milliseconds. */
 void t_expect_no_cqe(struct io_uring *ring, unsigned msec);
+/* Reap @cancel_ud's CQE (res 0) and @victim's (-ECANCELED, no F_MORE). */
+struct io_uring_cqe t_reap_cancelled(struct io_uring *ring, __u64 victim,
+				     __u64 cancel_ud);
+
+/* Queue (not submit) a NOP with @user_data; returns its SQE. */
+struct io_uring_sqe *t_queue_nop(struct io_uring *ring, __u64 user_data);
+/* Queue a NOP whose 32-byte CQE carries @extra1 and @extra2 (6.18). */
+void t_queue_nop32(struct io_uring *ring, __u64 user_data, __u64 extra1,
+		   __u64 extra2);
+/* Whether the kernel knows NOP flags, IORING_NOP_CQE32 among them. */
+bool t_has_nop_cqe32(void);
+/* Run a NOP, check its user_data and res 0: the ring still works. */
+void t_ring_still_works(struct io_uring *ring);
+/* Queue (not submit) a read of @len bytes of @fd at offset 0. */
+struct io_uring_sqe *t_queue_read(struct io_uring *ring, int fd, void *buf,
+				  unsigned len, __u64 user_data);
+/* Read from direct slot @slot at 0; checks user_data, flags 0; gives res. */
+int t_fixed_read(struct io_uring *ring, int slot, void *buf, unsigned len);
+/* Write t_fill(@seed) bytes at @off, read them back; checks both CQEs. */
+void t_file_roundtrip(struct io_uring *ring, int fd, size_t len, off_t off,
+		      unsigned seed);
+
+/* Give @br (@entries slots) @nr buffers of @size from @mem, ids 0..@nr-1. */
+void t_buf_ring_fill(struct io_uring_buf_ring *br, unsigned entries,
+		     void *mem, unsigned size, unsigned nr);
+/* Submit a recv (multishot if @multishot) taking a buffer from @bgid. */
+void t_submit_recv(struct io_uring *ring, int fd, int bgid, bool multishot,
+		   __u64 user_data);
+/* The buffer id of a CQE, which must have IORING_CQE_F_BUFFER set. */
+unsigned t_cqe_bid(const struct io_uring_cqe *cqe);
 
 /* Monotonic time in nanoseconds. */
 uint64_t t_now_ns(void);
+/* Whole milliseconds since @start, a t_now_ns() value. */
+uint64_t t_ms_since(uint64_t start);
+/* A timespec of @ms milliseconds. */
+struct __kernel_timespec t_ts_ms(unsigned ms);
 
 /*
  * Leak checks: lines in /proc/self/maps (mappings) and the VmPin value of

@@ -12,17 +12,6 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-static int has_op(int op)
-{
-	struct io_uring_probe *probe = io_uring_get_probe();
-	int ok;
-
-	assert_non_null(probe);
-	ok = io_uring_opcode_supported(probe, op);
-	io_uring_free_probe(probe);
-	return ok;
-}
-
 /* Fields every uring_cmd helper leaves in a fresh SQE. */
 static void check_cmd_sqe(const struct io_uring_sqe *sqe, int op,
 			  __u32 cmd_op, int fd)
@@ -75,23 +64,17 @@ static void test_uring_cmd_unsupported_file(void **state)
 static void test_uring_cmd_socket(void **state)
 {
 	struct sockaddr_in sa;
-	socklen_t len = sizeof(sa);
 	struct io_uring ring;
 	struct io_uring_sqe *sqe;
 	struct io_uring_cqe cqe;
 	int rx, tx;
 
 	t_require_op(IORING_OP_URING_CMD);
-	if (!has_op(IORING_OP_FUTEX_WAIT))
+	if (!t_has_op(IORING_OP_FUTEX_WAIT))
 		T_SKIP("socket uring_cmd needs 6.7");
 	t_ring(&ring, 4, 0);
-	rx = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	rx = t_udp_bound(&sa);
 	tx = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	memset(&sa, 0, sizeof(sa));
-	sa.sin_family = AF_INET;
-	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	assert_int_equal(bind(rx, (struct sockaddr *) &sa, sizeof(sa)), 0);
-	assert_int_equal(getsockname(rx, (struct sockaddr *) &sa, &len), 0);
 	assert_int_equal(sendto(tx, "0123456789", 10, 0,
 				(struct sockaddr *) &sa, sizeof(sa)), 10);
 
@@ -163,7 +146,7 @@ static void test_uring_cmd128(void **state)
 	cqe = t_submit_one(&ring);
 	assert_int_equal(cqe.user_data, 64);
 	close(fd);
-	if (!has_op(IORING_OP_URING_CMD128)) {
+	if (!t_has_op(IORING_OP_URING_CMD128)) {
 		assert_int_equal(cqe.res, -EINVAL);
 		io_uring_queue_exit(&ring);
 		T_SKIP("kernel lacks URING_CMD128 (opcode %d): -EINVAL on an "

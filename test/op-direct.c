@@ -13,17 +13,6 @@
 
 #define NSLOTS	8
 
-static int run(struct io_uring *ring)
-{
-	return t_submit_one(ring).res;
-}
-
-static void ring_still_works(struct io_uring *ring)
-{
-	io_uring_prep_nop(t_get_sqe(ring));
-	assert_int_equal(run(ring), 0);
-}
-
 /* A ring with a sparse table of NSLOTS direct descriptors. */
 static void table_ring(struct io_uring *ring)
 {
@@ -41,23 +30,13 @@ static int lowest_free_fd(void)
 	return fd;
 }
 
-/* Read up to @len bytes at offset 0 through direct slot @slot. */
-static int slot_read(struct io_uring *ring, int slot, char *buf, unsigned len)
-{
-	struct io_uring_sqe *sqe = t_get_sqe(ring);
-
-	io_uring_prep_read(sqe, slot, buf, len, 0);
-	io_uring_sqe_set_flags(sqe, IOSQE_FIXED_FILE);
-	return run(ring);
-}
-
 /* Assert direct slot @slot holds a file reading as @text. */
 static void slot_holds(struct io_uring *ring, int slot, const char *text)
 {
 	char buf[256];
 
 	memset(buf, 0, sizeof(buf));
-	assert_int_equal(slot_read(ring, slot, buf, sizeof(buf)),
+	assert_int_equal(t_fixed_read(ring, slot, buf, sizeof(buf)),
 			 (int) strlen(text));
 	assert_memory_equal(buf, text, strlen(text));
 }
@@ -66,7 +45,7 @@ static void slot_empty(struct io_uring *ring, int slot)
 {
 	char buf[8];
 
-	assert_int_equal(slot_read(ring, slot, buf, sizeof(buf)), -EBADF);
+	assert_int_equal(t_fixed_read(ring, slot, buf, sizeof(buf)), -EBADF);
 }
 
 static int text_file(char *path, size_t len, const char *text)
@@ -92,7 +71,7 @@ static void test_openat_direct(void **state)
 	before = lowest_free_fd();
 	io_uring_prep_openat_direct(t_get_sqe(&ring), dfd, base, O_RDONLY, 0,
 				    3);
-	assert_int_equal(run(&ring), 0);
+	assert_int_equal(t_submit_res(&ring), 0);
 	/* it went to the table, not the process's descriptor table */
 	assert_int_equal(lowest_free_fd(), before);
 	slot_holds(&ring, 3, "slot three");
@@ -101,19 +80,19 @@ static void test_openat_direct(void **state)
 	/* allocated slots: the result is a slot that was free */
 	io_uring_prep_openat_direct(t_get_sqe(&ring), dfd, base, O_RDONLY, 0,
 				    IORING_FILE_INDEX_ALLOC);
-	a = run(&ring);
+	a = t_submit_res(&ring);
 	assert_true(a >= 0 && a < NSLOTS && a != 3);
 	slot_holds(&ring, a, "slot three");
 	io_uring_prep_openat_direct(t_get_sqe(&ring), dfd, base, O_RDONLY, 0,
 				    IORING_FILE_INDEX_ALLOC);
-	b = run(&ring);
+	b = t_submit_res(&ring);
 	assert_true(b >= 0 && b < NSLOTS && b != 3 && b != a);
 	slot_holds(&ring, b, "slot three");
 
 	/* opening into a used slot replaces what was there */
 	io_uring_prep_openat_direct(t_get_sqe(&ring), AT_FDCWD, path2,
 				    O_RDONLY, 0, 3);
-	assert_int_equal(run(&ring), 0);
+	assert_int_equal(t_submit_res(&ring), 0);
 	slot_holds(&ring, 3, "replacement");
 
 	/* O_CLOEXEC means nothing for a slot and is refused */
@@ -122,17 +101,17 @@ static void test_openat_direct(void **state)
 		;
 	io_uring_prep_openat_direct(t_get_sqe(&ring), dfd, base,
 				    O_RDONLY | O_CLOEXEC, 0, free_slot);
-	assert_int_equal(run(&ring), -EINVAL);
+	assert_int_equal(t_submit_res(&ring), -EINVAL);
 	/* a slot past the table */
 	io_uring_prep_openat_direct(t_get_sqe(&ring), dfd, base, O_RDONLY, 0,
 				    NSLOTS);
-	assert_int_equal(run(&ring), -EINVAL);
+	assert_int_equal(t_submit_res(&ring), -EINVAL);
 	io_uring_prep_openat_direct(t_get_sqe(&ring), dfd, "missing", O_RDONLY,
 				    0, free_slot);
-	assert_int_equal(run(&ring), -ENOENT);
+	assert_int_equal(t_submit_res(&ring), -ENOENT);
 	slot_empty(&ring, free_slot);
 
-	ring_still_works(&ring);
+	t_ring_still_works(&ring);
 	io_uring_queue_exit(&ring);
 	close(dfd);
 	close(fd);
@@ -151,39 +130,39 @@ static void test_open_direct(void **state)
 	table_ring(&ring);
 
 	io_uring_prep_open_direct(t_get_sqe(&ring), path, O_RDONLY, 0, 6);
-	assert_int_equal(run(&ring), 0);
+	assert_int_equal(t_submit_res(&ring), 0);
 	slot_holds(&ring, 6, "by path");
 
 	/* writable, created file in a slot: write through it */
 	snprintf(path, sizeof(path), "%s/direct-created", t_tmpdir());
 	io_uring_prep_open_direct(t_get_sqe(&ring), path, O_CREAT | O_RDWR,
 				  0600, 5);
-	assert_int_equal(run(&ring), 0);
+	assert_int_equal(t_submit_res(&ring), 0);
 	sqe = t_get_sqe(&ring);
 	io_uring_prep_write(sqe, 5, "written", 7, 0);
 	io_uring_sqe_set_flags(sqe, IOSQE_FIXED_FILE);
-	assert_int_equal(run(&ring), 7);
+	assert_int_equal(t_submit_res(&ring), 7);
 	slot_holds(&ring, 5, "written");
 
 	/* filling the table: allocation fails with -ENFILE when full */
 	for (i = 0; i < NSLOTS - 2; i++) {
 		io_uring_prep_open_direct(t_get_sqe(&ring), path, O_RDONLY, 0,
 					  IORING_FILE_INDEX_ALLOC);
-		ret = run(&ring);
+		ret = t_submit_res(&ring);
 		assert_true(ret >= 0 && ret < NSLOTS && ret != 5 && ret != 6);
 	}
 	io_uring_prep_open_direct(t_get_sqe(&ring), path, O_RDONLY, 0,
 				  IORING_FILE_INDEX_ALLOC);
-	assert_int_equal(run(&ring), -ENFILE);
+	assert_int_equal(t_submit_res(&ring), -ENFILE);
 
-	ring_still_works(&ring);
+	t_ring_still_works(&ring);
 	io_uring_queue_exit(&ring);
 
 	/* no table at all */
 	t_ring(&ring, 4, 0);
 	io_uring_prep_open_direct(t_get_sqe(&ring), path, O_RDONLY, 0, 0);
-	assert_int_equal(run(&ring), -ENXIO);
-	ring_still_works(&ring);
+	assert_int_equal(t_submit_res(&ring), -ENXIO);
+	t_ring_still_works(&ring);
 	io_uring_queue_exit(&ring);
 	close(fd);
 }
@@ -214,33 +193,33 @@ static void test_openat2_direct(void **state)
 	how.flags = O_RDONLY;
 	how.resolve = RESOLVE_BENEATH;
 	io_uring_prep_openat2_direct(t_get_sqe(&ring), dfd, "in", &how, 2);
-	assert_int_equal(run(&ring), 0);
+	assert_int_equal(t_submit_res(&ring), 0);
 	slot_holds(&ring, 2, "beneath");
 
 	io_uring_prep_openat2_direct(t_get_sqe(&ring), dfd, "in", &how,
 				     IORING_FILE_INDEX_ALLOC);
-	slot = run(&ring);
+	slot = t_submit_res(&ring);
 	assert_true(slot >= 0 && slot < NSLOTS && slot != 2);
 	slot_holds(&ring, slot, "beneath");
 
 	/* the resolve flags reach the kernel: ../ escapes are refused */
 	io_uring_prep_openat2_direct(t_get_sqe(&ring), dfd, "../elsewhere",
 				     &how, 6);
-	assert_int_equal(run(&ring), -EXDEV);
+	assert_int_equal(t_submit_res(&ring), -EXDEV);
 	io_uring_prep_openat2_direct(t_get_sqe(&ring), dfd, "up", &how, 6);
-	assert_int_equal(run(&ring), -EXDEV);
+	assert_int_equal(t_submit_res(&ring), -EXDEV);
 	io_uring_prep_openat2_direct(t_get_sqe(&ring), dfd, "up", &how,
 				     IORING_FILE_INDEX_ALLOC);
-	assert_int_equal(run(&ring), -EXDEV);
+	assert_int_equal(t_submit_res(&ring), -EXDEV);
 	if (slot != 6)
 		slot_empty(&ring, 6);
 
 	how.flags = O_RDONLY | O_CLOEXEC;
 	how.resolve = 0;
 	io_uring_prep_openat2_direct(t_get_sqe(&ring), dfd, "in", &how, 7);
-	assert_int_equal(run(&ring), -EINVAL);
+	assert_int_equal(t_submit_res(&ring), -EINVAL);
 
-	ring_still_works(&ring);
+	t_ring_still_works(&ring);
 	io_uring_queue_exit(&ring);
 	close(dfd);
 }
@@ -261,7 +240,7 @@ static void test_set_target_fixed_file(void **state)
 	io_uring_prep_openat(sqe, AT_FDCWD, path, O_RDONLY, 0);
 	__io_uring_set_target_fixed_file(sqe, 7);
 	assert_int_equal(sqe->file_index, 8);
-	assert_int_equal(run(&ring), 0);
+	assert_int_equal(t_submit_res(&ring), 0);
 	slot_holds(&ring, 7, "raw slot");
 	slot_empty(&ring, 6);
 
@@ -282,26 +261,26 @@ static void test_close_direct(void **state)
 	table_ring(&ring);
 
 	io_uring_prep_open_direct(t_get_sqe(&ring), path, O_RDONLY, 0, 1);
-	assert_int_equal(run(&ring), 0);
+	assert_int_equal(t_submit_res(&ring), 0);
 	io_uring_prep_open_direct(t_get_sqe(&ring), path, O_RDONLY, 0, 2);
-	assert_int_equal(run(&ring), 0);
+	assert_int_equal(t_submit_res(&ring), 0);
 	slot_holds(&ring, 1, "to close");
 
 	io_uring_prep_close_direct(t_get_sqe(&ring), 1);
-	assert_int_equal(run(&ring), 0);
+	assert_int_equal(t_submit_res(&ring), 0);
 	slot_empty(&ring, 1);
 	slot_holds(&ring, 2, "to close");
 
 	/* an empty slot; a slot past the table */
 	io_uring_prep_close_direct(t_get_sqe(&ring), 5);
-	assert_int_equal(run(&ring), -EBADF);
+	assert_int_equal(t_submit_res(&ring), -EBADF);
 	io_uring_prep_close_direct(t_get_sqe(&ring), NSLOTS + 3);
-	assert_int_equal(run(&ring), -EINVAL);
+	assert_int_equal(t_submit_res(&ring), -EINVAL);
 	/* a slot and a normal fd at once */
 	sqe = t_get_sqe(&ring);
 	io_uring_prep_close_direct(sqe, 2);
 	sqe->fd = fd;
-	assert_int_equal(run(&ring), -EINVAL);
+	assert_int_equal(t_submit_res(&ring), -EINVAL);
 	slot_holds(&ring, 2, "to close");
 	assert_true(fcntl(fd, F_GETFD) >= 0);
 
@@ -309,18 +288,18 @@ static void test_close_direct(void **state)
 	for (i = 0; i < NSLOTS - 1; i++) {
 		io_uring_prep_open_direct(t_get_sqe(&ring), path, O_RDONLY, 0,
 					  IORING_FILE_INDEX_ALLOC);
-		assert_true(run(&ring) >= 0);
+		assert_true(t_submit_res(&ring) >= 0);
 	}
 	io_uring_prep_close_direct(t_get_sqe(&ring), 6);
-	assert_int_equal(run(&ring), 0);
+	assert_int_equal(t_submit_res(&ring), 0);
 	io_uring_prep_open_direct(t_get_sqe(&ring), path, O_RDONLY, 0,
 				  IORING_FILE_INDEX_ALLOC);
-	assert_int_equal(run(&ring), 6);
+	assert_int_equal(t_submit_res(&ring), 6);
 	io_uring_prep_open_direct(t_get_sqe(&ring), path, O_RDONLY, 0,
 				  IORING_FILE_INDEX_ALLOC);
-	assert_int_equal(run(&ring), -ENFILE);
+	assert_int_equal(t_submit_res(&ring), -ENFILE);
 
-	ring_still_works(&ring);
+	t_ring_still_works(&ring);
 	io_uring_queue_exit(&ring);
 	close(fd);
 }
@@ -342,7 +321,7 @@ static void test_files_update(void **state)
 	fds[0] = a;
 	fds[1] = b;
 	io_uring_prep_files_update(t_get_sqe(&ring), fds, 2, 4);
-	assert_int_equal(run(&ring), 2);
+	assert_int_equal(t_submit_res(&ring), 2);
 	slot_holds(&ring, 4, "file a");
 	slot_holds(&ring, 5, "file b");
 	slot_empty(&ring, 3);
@@ -352,7 +331,7 @@ static void test_files_update(void **state)
 
 	/* -1 clears a slot */
 	io_uring_prep_files_update(t_get_sqe(&ring), &none, 1, 4);
-	assert_int_equal(run(&ring), 1);
+	assert_int_equal(t_submit_res(&ring), 1);
 	slot_empty(&ring, 4);
 	slot_holds(&ring, 5, "file b");
 
@@ -361,7 +340,7 @@ static void test_files_update(void **state)
 	fds[1] = d;
 	io_uring_prep_files_update(t_get_sqe(&ring), fds, 2,
 				   IORING_FILE_INDEX_ALLOC);
-	assert_int_equal(run(&ring), 2);
+	assert_int_equal(t_submit_res(&ring), 2);
 	assert_true(fds[0] >= 0 && fds[0] < NSLOTS);
 	assert_true(fds[1] >= 0 && fds[1] < NSLOTS);
 	assert_int_not_equal(fds[0], fds[1]);
@@ -372,28 +351,28 @@ static void test_files_update(void **state)
 
 	/* bad input */
 	io_uring_prep_files_update(t_get_sqe(&ring), &bad, 1, 2);
-	assert_int_equal(run(&ring), -EBADF);
+	assert_int_equal(t_submit_res(&ring), -EBADF);
 	slot_empty(&ring, 2);
 	io_uring_prep_files_update(t_get_sqe(&ring), &none, 1, NSLOTS);
-	assert_int_equal(run(&ring), -EINVAL);
+	assert_int_equal(t_submit_res(&ring), -EINVAL);
 	io_uring_prep_files_update(t_get_sqe(&ring), fds, 0, 0);
-	assert_int_equal(run(&ring), -EINVAL);
+	assert_int_equal(t_submit_res(&ring), -EINVAL);
 	sqe = t_get_sqe(&ring);
 	io_uring_prep_files_update(sqe, fds, 1, 0);
 	io_uring_sqe_set_flags(sqe, IOSQE_FIXED_FILE);
-	assert_int_equal(run(&ring), -EINVAL);
+	assert_int_equal(t_submit_res(&ring), -EINVAL);
 
-	ring_still_works(&ring);
+	t_ring_still_works(&ring);
 	io_uring_queue_exit(&ring);
 
 	/* without a table */
 	t_ring(&ring, 4, 0);
 	fds[0] = c;
 	io_uring_prep_files_update(t_get_sqe(&ring), fds, 1, 0);
-	assert_int_equal(run(&ring), -ENXIO);
+	assert_int_equal(t_submit_res(&ring), -ENXIO);
 	io_uring_prep_files_update(t_get_sqe(&ring), fds, 1,
 				   IORING_FILE_INDEX_ALLOC);
-	assert_int_equal(run(&ring), -ENXIO);
+	assert_int_equal(t_submit_res(&ring), -ENXIO);
 	io_uring_queue_exit(&ring);
 	close(b);
 	close(c);
@@ -414,16 +393,16 @@ static void test_alloc_range(void **state)
 
 	io_uring_prep_open_direct(t_get_sqe(&ring), path, O_RDONLY, 0,
 				  IORING_FILE_INDEX_ALLOC);
-	assert_int_equal(run(&ring), 5);
+	assert_int_equal(t_submit_res(&ring), 5);
 	io_uring_prep_open_direct(t_get_sqe(&ring), path, O_RDONLY, 0,
 				  IORING_FILE_INDEX_ALLOC);
-	assert_int_equal(run(&ring), 6);
+	assert_int_equal(t_submit_res(&ring), 6);
 	io_uring_prep_open_direct(t_get_sqe(&ring), path, O_RDONLY, 0,
 				  IORING_FILE_INDEX_ALLOC);
-	assert_int_equal(run(&ring), -ENFILE);
+	assert_int_equal(t_submit_res(&ring), -ENFILE);
 	/* explicit slots outside the range still work */
 	io_uring_prep_open_direct(t_get_sqe(&ring), path, O_RDONLY, 0, 0);
-	assert_int_equal(run(&ring), 0);
+	assert_int_equal(t_submit_res(&ring), 0);
 	slot_holds(&ring, 0, "ranged");
 	slot_holds(&ring, 6, "ranged");
 
@@ -442,13 +421,13 @@ static void test_fixed_fd_install(void **state)
 	fd = text_file(path, sizeof(path), "installed file");
 	table_ring(&ring);
 	io_uring_prep_open_direct(t_get_sqe(&ring), path, O_RDONLY, 0, 2);
-	assert_int_equal(run(&ring), 0);
+	assert_int_equal(t_submit_res(&ring), 0);
 
 	/* default: a normal fd with O_CLOEXEC that read(2) works on */
 	sqe = t_get_sqe(&ring);
 	io_uring_prep_fixed_fd_install(sqe, 2, 0);
 	assert_int_equal(sqe->flags, IOSQE_FIXED_FILE);
-	inst = run(&ring);
+	inst = t_submit_res(&ring);
 	assert_true(inst >= 0);
 	assert_int_equal(fcntl(inst, F_GETFD), FD_CLOEXEC);
 	memset(buf, 0, sizeof(buf));
@@ -458,7 +437,7 @@ static void test_fixed_fd_install(void **state)
 	/* NO_CLOEXEC; the same open file: they share one position */
 	io_uring_prep_fixed_fd_install(t_get_sqe(&ring), 2,
 				       IORING_FIXED_FD_NO_CLOEXEC);
-	inst2 = run(&ring);
+	inst2 = t_submit_res(&ring);
 	assert_true(inst2 >= 0);
 	assert_int_not_equal(inst2, inst);
 	assert_int_equal(fcntl(inst2, F_GETFD), 0);
@@ -472,15 +451,15 @@ static void test_fixed_fd_install(void **state)
 
 	/* bad input: unknown flag, empty slot, not a fixed file */
 	io_uring_prep_fixed_fd_install(t_get_sqe(&ring), 2, 2);
-	assert_int_equal(run(&ring), -EINVAL);
+	assert_int_equal(t_submit_res(&ring), -EINVAL);
 	io_uring_prep_fixed_fd_install(t_get_sqe(&ring), 3, 0);
-	assert_int_equal(run(&ring), -EBADF);
+	assert_int_equal(t_submit_res(&ring), -EBADF);
 	sqe = t_get_sqe(&ring);
 	io_uring_prep_fixed_fd_install(sqe, fd, 0);
 	io_uring_sqe_set_flags(sqe, 0);
-	assert_int_equal(run(&ring), -EBADF);
+	assert_int_equal(t_submit_res(&ring), -EBADF);
 
-	ring_still_works(&ring);
+	t_ring_still_works(&ring);
 	io_uring_queue_exit(&ring);
 	/* the installed fds outlive the ring */
 	assert_int_equal(pread(inst, buf, 9, 0), 9);
@@ -501,9 +480,9 @@ static void pipe_slots_work(struct io_uring *ring, int r, int w,
 	sqe = t_get_sqe(ring);
 	io_uring_prep_write(sqe, w, text, (unsigned) len, 0);
 	io_uring_sqe_set_flags(sqe, IOSQE_FIXED_FILE);
-	assert_int_equal(run(ring), len);
+	assert_int_equal(t_submit_res(ring), len);
 	memset(buf, 0, sizeof(buf));
-	assert_int_equal(slot_read(ring, r, buf, sizeof(buf)), len);
+	assert_int_equal(t_fixed_read(ring, r, buf, sizeof(buf)), len);
 	assert_memory_equal(buf, text, (size_t) len);
 }
 
@@ -520,7 +499,7 @@ static void test_pipe_direct(void **state)
 	fds[0] = fds[1] = -1;
 	io_uring_prep_pipe_direct(t_get_sqe(&ring), fds, 0,
 				  IORING_FILE_INDEX_ALLOC);
-	assert_int_equal(run(&ring), 0);
+	assert_int_equal(t_submit_res(&ring), 0);
 	assert_int_equal(lowest_free_fd(), before);
 	/* the slots written back are the ends: read end first */
 	assert_true(fds[0] >= 0 && fds[0] < NSLOTS);
@@ -535,7 +514,7 @@ static void test_pipe_direct(void **state)
 	 */
 	fds[0] = fds[1] = -1;
 	io_uring_prep_pipe_direct(t_get_sqe(&ring), fds, 0, 4);
-	assert_int_equal(run(&ring), 0);
+	assert_int_equal(t_submit_res(&ring), 0);
 	if (fds[0] == 0 && fds[1] == 0) {
 		printf("note: kernel reports slots 0, 0 for pipe_direct\n");
 	} else {
@@ -546,18 +525,18 @@ static void test_pipe_direct(void **state)
 
 	/* closing the write slot: the read slot sees end of file */
 	io_uring_prep_close_direct(t_get_sqe(&ring), 5);
-	assert_int_equal(run(&ring), 0);
-	assert_int_equal(slot_read(&ring, 4, buf, sizeof(buf)), 0);
+	assert_int_equal(t_submit_res(&ring), 0);
+	assert_int_equal(t_fixed_read(&ring, 4, buf, sizeof(buf)), 0);
 
 	/* O_CLOEXEC has no meaning for slots */
 	io_uring_prep_pipe_direct(t_get_sqe(&ring), fds, O_CLOEXEC,
 				  IORING_FILE_INDEX_ALLOC);
-	assert_int_equal(run(&ring), -EINVAL);
+	assert_int_equal(t_submit_res(&ring), -EINVAL);
 	/* the write end would fall past the table */
 	io_uring_prep_pipe_direct(t_get_sqe(&ring), fds, 0, NSLOTS - 1);
-	assert_int_equal(run(&ring), -EINVAL);
+	assert_int_equal(t_submit_res(&ring), -EINVAL);
 
-	ring_still_works(&ring);
+	t_ring_still_works(&ring);
 	io_uring_queue_exit(&ring);
 }
 

@@ -18,18 +18,6 @@
 
 #define PG	4096
 
-/* Submit what is queued and return the single completion's res. */
-static int run(struct io_uring *ring)
-{
-	return t_submit_one(ring).res;
-}
-
-static void ring_still_works(struct io_uring *ring)
-{
-	io_uring_prep_nop(t_get_sqe(ring));
-	assert_int_equal(run(ring), 0);
-}
-
 static off_t file_size(int fd)
 {
 	struct stat st;
@@ -118,19 +106,19 @@ static void test_fsync(void **state)
 	assert_memory_equal(back, data, sizeof(data));
 
 	io_uring_prep_fsync(t_get_sqe(&ring), fd, IORING_FSYNC_DATASYNC);
-	assert_int_equal(run(&ring), 0);
+	assert_int_equal(t_submit_res(&ring), 0);
 
 	/* flags beyond IORING_FSYNC_DATASYNC */
 	io_uring_prep_fsync(t_get_sqe(&ring), fd, 2);
-	assert_int_equal(run(&ring), -EINVAL);
+	assert_int_equal(t_submit_res(&ring), -EINVAL);
 	/* a pipe cannot be synced: the fd reaches the kernel */
 	assert_int_equal(pipe(p), 0);
 	io_uring_prep_fsync(t_get_sqe(&ring), p[0], 0);
-	assert_int_equal(run(&ring), -EINVAL);
+	assert_int_equal(t_submit_res(&ring), -EINVAL);
 	io_uring_prep_fsync(t_get_sqe(&ring), 999999, 0);
-	assert_int_equal(run(&ring), -EBADF);
+	assert_int_equal(t_submit_res(&ring), -EBADF);
 
-	ring_still_works(&ring);
+	t_ring_still_works(&ring);
 	io_uring_queue_exit(&ring);
 	close(p[0]);
 	close(p[1]);
@@ -151,22 +139,22 @@ static void test_sync_file_range(void **state)
 				      SYNC_FILE_RANGE_WAIT_BEFORE |
 				      SYNC_FILE_RANGE_WRITE |
 				      SYNC_FILE_RANGE_WAIT_AFTER);
-	assert_int_equal(run(&ring), 0);
+	assert_int_equal(t_submit_res(&ring), 0);
 
 	/* the flags, offset and fd all reach the kernel */
 	io_uring_prep_sync_file_range(t_get_sqe(&ring), fd, PG, 0, 0x100);
-	assert_int_equal(run(&ring), -EINVAL);
+	assert_int_equal(t_submit_res(&ring), -EINVAL);
 	io_uring_prep_sync_file_range(t_get_sqe(&ring), fd, PG,
 				      (__u64) -PG, SYNC_FILE_RANGE_WRITE);
-	assert_int_equal(run(&ring), -EINVAL);
+	assert_int_equal(t_submit_res(&ring), -EINVAL);
 	io_uring_prep_sync_file_range(t_get_sqe(&ring), p[0], PG, 0,
 				      SYNC_FILE_RANGE_WRITE);
-	assert_int_equal(run(&ring), -ESPIPE);
+	assert_int_equal(t_submit_res(&ring), -ESPIPE);
 	io_uring_prep_sync_file_range(t_get_sqe(&ring), 999999, PG, 0,
 				      SYNC_FILE_RANGE_WRITE);
-	assert_int_equal(run(&ring), -EBADF);
+	assert_int_equal(t_submit_res(&ring), -EBADF);
 
-	ring_still_works(&ring);
+	t_ring_still_works(&ring);
 	io_uring_queue_exit(&ring);
 	close(p[0]);
 	close(p[1]);
@@ -191,7 +179,7 @@ static void test_fallocate(void **state)
 
 	/* mode 0 grows the file and allocates its blocks */
 	io_uring_prep_fallocate(t_get_sqe(&ring), fd, 0, 0, 1 << 20);
-	assert_int_equal(run(&ring), 0);
+	assert_int_equal(t_submit_res(&ring), 0);
 	assert_int_equal(fstat(fd, &st), 0);
 	assert_int_equal(st.st_size, 1 << 20);
 	assert_true(st.st_blocks >= (1 << 20) / 512);
@@ -200,7 +188,7 @@ static void test_fallocate(void **state)
 	/* KEEP_SIZE past the end allocates without growing */
 	io_uring_prep_fallocate(t_get_sqe(&ring), fd, FALLOC_FL_KEEP_SIZE,
 				1 << 20, 1 << 20);
-	assert_int_equal(run(&ring), 0);
+	assert_int_equal(t_submit_res(&ring), 0);
 	assert_int_equal(fstat(fd, &st), 0);
 	assert_int_equal(st.st_size, 1 << 20);
 	assert_true(st.st_blocks >= blocks + (1 << 20) / 512);
@@ -211,7 +199,7 @@ static void test_fallocate(void **state)
 	io_uring_prep_fallocate(t_get_sqe(&ring), fd,
 				FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
 				PG, 2 * PG);
-	assert_int_equal(run(&ring), 0);
+	assert_int_equal(t_submit_res(&ring), 0);
 	assert_int_equal(file_size(fd), 1 << 20);
 	assert_int_equal(pread(fd, back, sizeof(back), 0), sizeof(back));
 	memset(zero, 0, sizeof(zero));
@@ -222,13 +210,13 @@ static void test_fallocate(void **state)
 	/* a hole must keep the size; a zero length is invalid */
 	io_uring_prep_fallocate(t_get_sqe(&ring), fd, FALLOC_FL_PUNCH_HOLE,
 				0, PG);
-	assert_int_equal(run(&ring), -EOPNOTSUPP);
+	assert_int_equal(t_submit_res(&ring), -EOPNOTSUPP);
 	io_uring_prep_fallocate(t_get_sqe(&ring), fd, 0, 0, 0);
-	assert_int_equal(run(&ring), -EINVAL);
+	assert_int_equal(t_submit_res(&ring), -EINVAL);
 	io_uring_prep_fallocate(t_get_sqe(&ring), 999999, 0, 0, PG);
-	assert_int_equal(run(&ring), -EBADF);
+	assert_int_equal(t_submit_res(&ring), -EBADF);
 
-	ring_still_works(&ring);
+	t_ring_still_works(&ring);
 	io_uring_queue_exit(&ring);
 	close(fd);
 }
@@ -246,7 +234,7 @@ static void test_fadvise(void **state)
 	/* drop pages 2 and 3 only */
 	io_uring_prep_fadvise(t_get_sqe(&ring), fd, 2 * PG, 2 * PG,
 			      POSIX_FADV_DONTNEED);
-	assert_int_equal(run(&ring), 0);
+	assert_int_equal(t_submit_res(&ring), 0);
 	if (cache_observable(fd)) {
 		mask = resident_pages(fd, 8);
 		assert_int_equal(mask & 0x0c, 0);
@@ -255,18 +243,18 @@ static void test_fadvise(void **state)
 
 	io_uring_prep_fadvise(t_get_sqe(&ring), fd, 0, 0,
 			      POSIX_FADV_SEQUENTIAL);
-	assert_int_equal(run(&ring), 0);
+	assert_int_equal(t_submit_res(&ring), 0);
 	io_uring_prep_fadvise(t_get_sqe(&ring), fd, 0, PG, 1234);
-	assert_int_equal(run(&ring), -EINVAL);
+	assert_int_equal(t_submit_res(&ring), -EINVAL);
 	assert_int_equal(pipe(p), 0);
 	io_uring_prep_fadvise(t_get_sqe(&ring), p[0], 0, PG,
 			      POSIX_FADV_DONTNEED);
-	assert_int_equal(run(&ring), -ESPIPE);
+	assert_int_equal(t_submit_res(&ring), -ESPIPE);
 	io_uring_prep_fadvise(t_get_sqe(&ring), 999999, 0, PG,
 			      POSIX_FADV_DONTNEED);
-	assert_int_equal(run(&ring), -EBADF);
+	assert_int_equal(t_submit_res(&ring), -EBADF);
 
-	ring_still_works(&ring);
+	t_ring_still_works(&ring);
 	io_uring_queue_exit(&ring);
 	close(p[0]);
 	close(p[1]);
@@ -279,13 +267,7 @@ static void test_fadvise(void **state)
  */
 static void require_advise64(void)
 {
-	struct io_uring_probe *probe = io_uring_get_probe();
-	int ok;
-
-	assert_non_null(probe);
-	ok = io_uring_opcode_supported(probe, IORING_OP_BIND);
-	io_uring_free_probe(probe);
-	if (!ok)
+	if (!t_has_op(IORING_OP_BIND))
 		T_SKIP("kernel lacks 64-bit advise lengths (6.11)");
 }
 
@@ -306,13 +288,13 @@ static void test_fadvise64(void **state)
 	io_uring_prep_fadvise64(t_get_sqe(&ring), fd, 0,
 				(off_t) (1ULL << 32) + PG,
 				POSIX_FADV_DONTNEED);
-	assert_int_equal(run(&ring), 0);
+	assert_int_equal(t_submit_res(&ring), 0);
 	if (cache_observable(fd))
 		assert_int_equal(resident_pages(fd, 4), 0);
 
 	io_uring_prep_fadvise64(t_get_sqe(&ring), fd, 0, PG, 1234);
-	assert_int_equal(run(&ring), -EINVAL);
-	ring_still_works(&ring);
+	assert_int_equal(t_submit_res(&ring), -EINVAL);
+	t_ring_still_works(&ring);
 	io_uring_queue_exit(&ring);
 	close(fd);
 }
@@ -333,7 +315,7 @@ static void test_madvise(void **state)
 	/* MADV_DONTNEED on private anonymous memory: reads back zero */
 	io_uring_prep_madvise(t_get_sqe(&ring), map + PG, 2 * PG,
 			      MADV_DONTNEED);
-	assert_int_equal(run(&ring), 0);
+	assert_int_equal(t_submit_res(&ring), 0);
 	for (i = 0; i < 4 * PG; i++) {
 		unsigned char want = (i >= PG && i < 3 * PG) ? 0 : 0xa5;
 
@@ -343,12 +325,12 @@ static void test_madvise(void **state)
 	}
 
 	io_uring_prep_madvise(t_get_sqe(&ring), map, PG, 12345);
-	assert_int_equal(run(&ring), -EINVAL);
+	assert_int_equal(t_submit_res(&ring), -EINVAL);
 	/* an unaligned address */
 	io_uring_prep_madvise(t_get_sqe(&ring), map + 1, PG, MADV_DONTNEED);
-	assert_int_equal(run(&ring), -EINVAL);
+	assert_int_equal(t_submit_res(&ring), -EINVAL);
 
-	ring_still_works(&ring);
+	t_ring_still_works(&ring);
 	io_uring_queue_exit(&ring);
 	munmap(map, 4 * PG);
 }
@@ -373,20 +355,20 @@ static void test_madvise64(void **state)
 	/* cut to 32 bits the length would cover only the first 2 pages */
 	io_uring_prep_madvise64(t_get_sqe(&ring), map, (off_t) span,
 				MADV_DONTNEED);
-	assert_int_equal(run(&ring), 0);
+	assert_int_equal(t_submit_res(&ring), 0);
 	assert_int_equal(map[0], 0);
 	assert_int_equal(map[span - PG], 0);
 
 	map[0] = 0x33;
 	map[span - PG] = 0x44;
 	io_uring_prep_madvise64(t_get_sqe(&ring), map, PG, MADV_DONTNEED);
-	assert_int_equal(run(&ring), 0);
+	assert_int_equal(t_submit_res(&ring), 0);
 	assert_int_equal(map[0], 0);
 	assert_int_equal(map[span - PG], 0x44);
 
 	io_uring_prep_madvise64(t_get_sqe(&ring), map, PG, 12345);
-	assert_int_equal(run(&ring), -EINVAL);
-	ring_still_works(&ring);
+	assert_int_equal(t_submit_res(&ring), -EINVAL);
+	t_ring_still_works(&ring);
 	io_uring_queue_exit(&ring);
 	munmap(map, span);
 }
@@ -404,12 +386,12 @@ static void test_ftruncate(void **state)
 	t_ring(&ring, 4, 0);
 
 	io_uring_prep_ftruncate(t_get_sqe(&ring), fd, 100);
-	assert_int_equal(run(&ring), 0);
+	assert_int_equal(t_submit_res(&ring), 0);
 	assert_int_equal(file_size(fd), 100);
 
 	/* growing again: the tail reads as zeroes, the head is kept */
 	io_uring_prep_ftruncate(t_get_sqe(&ring), fd, 5000);
-	assert_int_equal(run(&ring), 0);
+	assert_int_equal(t_submit_res(&ring), 0);
 	assert_int_equal(file_size(fd), 5000);
 	assert_int_equal(pread(fd, back, sizeof(back), 0), 5000);
 	assert_memory_equal(back, data, 100);
@@ -417,16 +399,16 @@ static void test_ftruncate(void **state)
 		assert_int_equal(back[i], 0);
 
 	io_uring_prep_ftruncate(t_get_sqe(&ring), fd, -1);
-	assert_int_equal(run(&ring), -EINVAL);
+	assert_int_equal(t_submit_res(&ring), -EINVAL);
 	rdonly = open(path, O_RDONLY);
 	assert_true(rdonly >= 0);
 	io_uring_prep_ftruncate(t_get_sqe(&ring), rdonly, 0);
-	assert_int_equal(run(&ring), -EINVAL);
+	assert_int_equal(t_submit_res(&ring), -EINVAL);
 	io_uring_prep_ftruncate(t_get_sqe(&ring), 999999, 0);
-	assert_int_equal(run(&ring), -EBADF);
+	assert_int_equal(t_submit_res(&ring), -EBADF);
 	assert_int_equal(file_size(fd), 5000);
 
-	ring_still_works(&ring);
+	t_ring_still_works(&ring);
 	io_uring_queue_exit(&ring);
 	close(rdonly);
 	close(fd);
@@ -447,10 +429,10 @@ static void test_splice(void **state)
 
 	/* file -> pipe from an explicit offset */
 	io_uring_prep_splice(t_get_sqe(&ring), in, 1000, p[1], -1, 3000, 0);
-	assert_int_equal(run(&ring), 3000);
+	assert_int_equal(t_submit_res(&ring), 3000);
 	/* pipe -> file at an explicit offset */
 	io_uring_prep_splice(t_get_sqe(&ring), p[0], -1, out, 500, 3000, 0);
-	assert_int_equal(run(&ring), 3000);
+	assert_int_equal(t_submit_res(&ring), 3000);
 	assert_int_equal(file_size(out), 3500);
 	assert_int_equal(pread(out, back, 3000, 500), 3000);
 	assert_memory_equal(back, data + 1000, 3000);
@@ -458,25 +440,25 @@ static void test_splice(void **state)
 	/* offset -1 on a file uses and moves its position */
 	assert_int_equal(lseek(in, 2000, SEEK_SET), 2000);
 	io_uring_prep_splice(t_get_sqe(&ring), in, -1, p[1], -1, 100, 0);
-	assert_int_equal(run(&ring), 100);
+	assert_int_equal(t_submit_res(&ring), 100);
 	assert_int_equal(lseek(in, 0, SEEK_CUR), 2100);
 	assert_int_equal(read(p[0], back, 100), 100);
 	assert_memory_equal(back, data + 2000, 100);
 
 	/* an offset for the pipe side */
 	io_uring_prep_splice(t_get_sqe(&ring), in, 0, p[1], 10, 100, 0);
-	assert_int_equal(run(&ring), -ESPIPE);
+	assert_int_equal(t_submit_res(&ring), -ESPIPE);
 	/* neither side a pipe */
 	io_uring_prep_splice(t_get_sqe(&ring), in, 0, out, 0, 100, 0);
-	assert_int_equal(run(&ring), -EINVAL);
+	assert_int_equal(t_submit_res(&ring), -EINVAL);
 	/* an unknown flag */
 	io_uring_prep_splice(t_get_sqe(&ring), in, 0, p[1], -1, 100,
 			     1U << 20);
-	assert_int_equal(run(&ring), -EINVAL);
+	assert_int_equal(t_submit_res(&ring), -EINVAL);
 	io_uring_prep_splice(t_get_sqe(&ring), 999999, 0, p[1], -1, 100, 0);
-	assert_int_equal(run(&ring), -EBADF);
+	assert_int_equal(t_submit_res(&ring), -EBADF);
 
-	ring_still_works(&ring);
+	t_ring_still_works(&ring);
 	io_uring_queue_exit(&ring);
 	close(p[0]);
 	close(p[1]);
@@ -504,7 +486,7 @@ static void test_splice_fixed_in(void **state)
 	sqe = t_get_sqe(&ring);
 	io_uring_prep_splice(sqe, 1, 12, 0, -1, 200, SPLICE_F_FD_IN_FIXED);
 	io_uring_sqe_set_flags(sqe, IOSQE_FIXED_FILE);
-	assert_int_equal(run(&ring), 200);
+	assert_int_equal(t_submit_res(&ring), 200);
 	assert_int_equal(read(p[0], back, sizeof(back)), 200);
 	assert_memory_equal(back, data + 12, 200);
 
@@ -512,9 +494,9 @@ static void test_splice_fixed_in(void **state)
 	sqe = t_get_sqe(&ring);
 	io_uring_prep_splice(sqe, 7, 0, 0, -1, 200, SPLICE_F_FD_IN_FIXED);
 	io_uring_sqe_set_flags(sqe, IOSQE_FIXED_FILE);
-	assert_int_equal(run(&ring), -EBADF);
+	assert_int_equal(t_submit_res(&ring), -EBADF);
 
-	ring_still_works(&ring);
+	t_ring_still_works(&ring);
 	io_uring_queue_exit(&ring);
 	close(p[0]);
 	close(p[1]);
@@ -535,7 +517,7 @@ static void test_tee(void **state)
 
 	assert_int_equal(write(p1[1], data, sizeof(data)), sizeof(data));
 	io_uring_prep_tee(t_get_sqe(&ring), p1[0], p2[1], 200, 0);
-	assert_int_equal(run(&ring), 200);
+	assert_int_equal(t_submit_res(&ring), 200);
 	/* the copy holds the first 200 bytes; the source still holds all */
 	assert_int_equal(read(p2[0], b, sizeof(b)), 200);
 	assert_memory_equal(b, data, 200);
@@ -545,13 +527,13 @@ static void test_tee(void **state)
 	/* tee only works between pipes */
 	fd = t_tmpfile(NULL, 0, NULL, 100);
 	io_uring_prep_tee(t_get_sqe(&ring), fd, p2[1], 100, 0);
-	assert_int_equal(run(&ring), -EINVAL);
+	assert_int_equal(t_submit_res(&ring), -EINVAL);
 	io_uring_prep_tee(t_get_sqe(&ring), p1[0], p2[1], 100, 1U << 20);
-	assert_int_equal(run(&ring), -EINVAL);
+	assert_int_equal(t_submit_res(&ring), -EINVAL);
 	io_uring_prep_tee(t_get_sqe(&ring), 999999, p2[1], 100, 0);
-	assert_int_equal(run(&ring), -EBADF);
+	assert_int_equal(t_submit_res(&ring), -EBADF);
 
-	ring_still_works(&ring);
+	t_ring_still_works(&ring);
 	io_uring_queue_exit(&ring);
 	close(fd);
 	close(p1[0]);
@@ -589,7 +571,7 @@ static void test_statx(void **state)
 	memset(&stx, 0, sizeof(stx));
 	io_uring_prep_statx(t_get_sqe(&ring), AT_FDCWD, path, 0,
 			    STATX_BASIC_STATS, &stx);
-	assert_int_equal(run(&ring), 0);
+	assert_int_equal(t_submit_res(&ring), 0);
 	check_statx(&stx, &st);
 	assert_int_equal(stx.stx_mode & 07777, 0640);
 
@@ -600,14 +582,14 @@ static void test_statx(void **state)
 	memset(&stx, 0, sizeof(stx));
 	io_uring_prep_statx(t_get_sqe(&ring), dfd, base, 0,
 			    STATX_BASIC_STATS, &stx);
-	assert_int_equal(run(&ring), 0);
+	assert_int_equal(t_submit_res(&ring), 0);
 	check_statx(&stx, &st);
 
 	/* the fd itself */
 	memset(&stx, 0, sizeof(stx));
 	io_uring_prep_statx(t_get_sqe(&ring), fd, "", AT_EMPTY_PATH,
 			    STATX_BASIC_STATS, &stx);
-	assert_int_equal(run(&ring), 0);
+	assert_int_equal(t_submit_res(&ring), 0);
 	check_statx(&stx, &st);
 
 	/* flags reach the kernel: NOFOLLOW reports the link itself */
@@ -616,30 +598,30 @@ static void test_statx(void **state)
 	memset(&stx, 0, sizeof(stx));
 	io_uring_prep_statx(t_get_sqe(&ring), AT_FDCWD, link,
 			    AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS, &stx);
-	assert_int_equal(run(&ring), 0);
+	assert_int_equal(t_submit_res(&ring), 0);
 	assert_true(S_ISLNK(stx.stx_mode));
 	assert_int_equal(stx.stx_size, strlen(path));
 	memset(&stx, 0, sizeof(stx));
 	io_uring_prep_statx(t_get_sqe(&ring), AT_FDCWD, link, 0,
 			    STATX_BASIC_STATS, &stx);
-	assert_int_equal(run(&ring), 0);
+	assert_int_equal(t_submit_res(&ring), 0);
 	check_statx(&stx, &st);
 
 	/* the mask reaches the kernel: reserved bits are refused */
 	io_uring_prep_statx(t_get_sqe(&ring), AT_FDCWD, path, 0,
 			    STATX__RESERVED, &stx);
-	assert_int_equal(run(&ring), -EINVAL);
+	assert_int_equal(t_submit_res(&ring), -EINVAL);
 	io_uring_prep_statx(t_get_sqe(&ring), AT_FDCWD, path, 0x40000000,
 			    STATX_BASIC_STATS, &stx);
-	assert_int_equal(run(&ring), -EINVAL);
+	assert_int_equal(t_submit_res(&ring), -EINVAL);
 	io_uring_prep_statx(t_get_sqe(&ring), AT_FDCWD, "/nonexistent/x", 0,
 			    STATX_BASIC_STATS, &stx);
-	assert_int_equal(run(&ring), -ENOENT);
+	assert_int_equal(t_submit_res(&ring), -ENOENT);
 	io_uring_prep_statx(t_get_sqe(&ring), 999999, "x", 0,
 			    STATX_BASIC_STATS, &stx);
-	assert_int_equal(run(&ring), -EBADF);
+	assert_int_equal(t_submit_res(&ring), -EBADF);
 
-	ring_still_works(&ring);
+	t_ring_still_works(&ring);
 	io_uring_queue_exit(&ring);
 	unlink(link);
 	close(dfd);
@@ -652,7 +634,7 @@ static void xattr_first_set(struct io_uring *ring, int fd)
 	int ret;
 
 	io_uring_prep_fsetxattr(t_get_sqe(ring), fd, "user.first", "1", 0, 1);
-	ret = run(ring);
+	ret = t_submit_res(ring);
 	if (ret == -EOPNOTSUPP)
 		T_SKIP("the temp filesystem has no user.* xattrs");
 	assert_int_equal(ret, 0);
@@ -673,7 +655,7 @@ static void test_fxattr(void **state)
 
 	io_uring_prep_fsetxattr(t_get_sqe(&ring), fd, "user.a", val, 0,
 				sizeof(val));
-	assert_int_equal(run(&ring), 0);
+	assert_int_equal(t_submit_res(&ring), 0);
 	/* the system call sees what the ring set */
 	memset(buf, 0, sizeof(buf));
 	assert_int_equal(fgetxattr(fd, "user.a", buf, sizeof(buf)),
@@ -685,39 +667,39 @@ static void test_fxattr(void **state)
 	memset(buf, 0, sizeof(buf));
 	io_uring_prep_fgetxattr(t_get_sqe(&ring), fd, "user.b", buf,
 				sizeof(buf));
-	assert_int_equal(run(&ring), 3);
+	assert_int_equal(t_submit_res(&ring), 3);
 	assert_memory_equal(buf, "xyz", 3);
 
 	/* length 0 asks for the size; too small a buffer is -ERANGE */
 	io_uring_prep_fgetxattr(t_get_sqe(&ring), fd, "user.a", NULL, 0);
-	assert_int_equal(run(&ring), sizeof(val));
+	assert_int_equal(t_submit_res(&ring), sizeof(val));
 	io_uring_prep_fgetxattr(t_get_sqe(&ring), fd, "user.a", buf, 4);
-	assert_int_equal(run(&ring), -ERANGE);
+	assert_int_equal(t_submit_res(&ring), -ERANGE);
 
 	/* flags: CREATE on an existing name, REPLACE on a missing one */
 	io_uring_prep_fsetxattr(t_get_sqe(&ring), fd, "user.a", "n",
 				XATTR_CREATE, 1);
-	assert_int_equal(run(&ring), -EEXIST);
+	assert_int_equal(t_submit_res(&ring), -EEXIST);
 	io_uring_prep_fsetxattr(t_get_sqe(&ring), fd, "user.none", "n",
 				XATTR_REPLACE, 1);
-	assert_int_equal(run(&ring), -ENODATA);
+	assert_int_equal(t_submit_res(&ring), -ENODATA);
 	io_uring_prep_fsetxattr(t_get_sqe(&ring), fd, "user.a", "r",
 				XATTR_REPLACE, 1);
-	assert_int_equal(run(&ring), 0);
+	assert_int_equal(t_submit_res(&ring), 0);
 	assert_int_equal(fgetxattr(fd, "user.a", buf, sizeof(buf)), 1);
 	assert_int_equal(buf[0], 'r');
 
 	/* bad input */
 	io_uring_prep_fsetxattr(t_get_sqe(&ring), fd, "user.c", "n", 0x40, 1);
-	assert_int_equal(run(&ring), -EINVAL);
+	assert_int_equal(t_submit_res(&ring), -EINVAL);
 	io_uring_prep_fgetxattr(t_get_sqe(&ring), fd, "user.none", buf,
 				sizeof(buf));
-	assert_int_equal(run(&ring), -ENODATA);
+	assert_int_equal(t_submit_res(&ring), -ENODATA);
 	io_uring_prep_fgetxattr(t_get_sqe(&ring), 999999, "user.a", buf,
 				sizeof(buf));
-	assert_int_equal(run(&ring), -EBADF);
+	assert_int_equal(t_submit_res(&ring), -EBADF);
 
-	ring_still_works(&ring);
+	t_ring_still_works(&ring);
 	io_uring_queue_exit(&ring);
 	close(fd);
 }
@@ -737,7 +719,7 @@ static void test_xattr_path(void **state)
 
 	io_uring_prep_setxattr(t_get_sqe(&ring), "user.p", val, path, 0,
 			       sizeof(val));
-	assert_int_equal(run(&ring), 0);
+	assert_int_equal(t_submit_res(&ring), 0);
 	memset(buf, 0, sizeof(buf));
 	assert_int_equal(getxattr(path, "user.p", buf, sizeof(buf)),
 			 sizeof(val));
@@ -747,22 +729,22 @@ static void test_xattr_path(void **state)
 	memset(buf, 0, sizeof(buf));
 	io_uring_prep_getxattr(t_get_sqe(&ring), "user.q", buf, path,
 			       sizeof(buf));
-	assert_int_equal(run(&ring), 5);
+	assert_int_equal(t_submit_res(&ring), 5);
 	assert_memory_equal(buf, "12345", 5);
 
 	io_uring_prep_setxattr(t_get_sqe(&ring), "user.p", "x", path,
 			       XATTR_CREATE, 1);
-	assert_int_equal(run(&ring), -EEXIST);
+	assert_int_equal(t_submit_res(&ring), -EEXIST);
 	io_uring_prep_setxattr(t_get_sqe(&ring), "user.p", "x", path, 0x40, 1);
-	assert_int_equal(run(&ring), -EINVAL);
+	assert_int_equal(t_submit_res(&ring), -EINVAL);
 	io_uring_prep_getxattr(t_get_sqe(&ring), "user.none", buf, path,
 			       sizeof(buf));
-	assert_int_equal(run(&ring), -ENODATA);
+	assert_int_equal(t_submit_res(&ring), -ENODATA);
 	io_uring_prep_getxattr(t_get_sqe(&ring), "user.p", buf,
 			       "/nonexistent/file", sizeof(buf));
-	assert_int_equal(run(&ring), -ENOENT);
+	assert_int_equal(t_submit_res(&ring), -ENOENT);
 
-	ring_still_works(&ring);
+	t_ring_still_works(&ring);
 	io_uring_queue_exit(&ring);
 	close(fd);
 }

@@ -9,18 +9,6 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-/* Submit what is queued and return the single completion's res. */
-static int run(struct io_uring *ring)
-{
-	return t_submit_one(ring).res;
-}
-
-static void ring_still_works(struct io_uring *ring)
-{
-	io_uring_prep_nop(t_get_sqe(ring));
-	assert_int_equal(run(ring), 0);
-}
-
 /* A fresh directory under the test's temp dir; path to @path, fd back. */
 static int fresh_dir(char *path, size_t len)
 {
@@ -88,7 +76,7 @@ static void test_openat(void **state)
 	/* create: the result is a working fd with the mode asked for */
 	io_uring_prep_openat(t_get_sqe(&ring), dfd, "made",
 			     O_CREAT | O_EXCL | O_RDWR, 0640);
-	fd = run(&ring);
+	fd = t_submit_res(&ring);
 	assert_true(fd >= 0);
 	assert_int_equal(fstat(fd, &st), 0);
 	assert_true(S_ISREG(st.st_mode));
@@ -100,12 +88,12 @@ static void test_openat(void **state)
 	/* the flags matter: O_EXCL on an existing name */
 	io_uring_prep_openat(t_get_sqe(&ring), dfd, "made",
 			     O_CREAT | O_EXCL | O_RDWR, 0640);
-	assert_int_equal(run(&ring), -EEXIST);
+	assert_int_equal(t_submit_res(&ring), -EEXIST);
 
 	/* O_RDONLY | O_CLOEXEC: read works, write does not, CLOEXEC set */
 	io_uring_prep_openat(t_get_sqe(&ring), dfd, "made",
 			     O_RDONLY | O_CLOEXEC, 0);
-	fd2 = run(&ring);
+	fd2 = t_submit_res(&ring);
 	assert_true(fd2 >= 0);
 	assert_int_equal(fcntl(fd2, F_GETFD), FD_CLOEXEC);
 	check_fd_reads(fd2, "hello");
@@ -116,27 +104,27 @@ static void test_openat(void **state)
 	/* O_TRUNC empties it */
 	io_uring_prep_openat(t_get_sqe(&ring), dfd, "made", O_WRONLY | O_TRUNC,
 			     0);
-	fd2 = run(&ring);
+	fd2 = t_submit_res(&ring);
 	assert_true(fd2 >= 0);
 	assert_int_equal(fstat(fd, &st), 0);
 	assert_int_equal(st.st_size, 0);
 	close(fd2);
 
 	io_uring_prep_openat(t_get_sqe(&ring), dfd, "missing", O_RDONLY, 0);
-	assert_int_equal(run(&ring), -ENOENT);
+	assert_int_equal(t_submit_res(&ring), -ENOENT);
 	io_uring_prep_openat(t_get_sqe(&ring), 999999, "made", O_RDONLY, 0);
-	assert_int_equal(run(&ring), -EBADF);
+	assert_int_equal(t_submit_res(&ring), -EBADF);
 	/* O_TMPFILE must be opened for writing */
 	io_uring_prep_openat(t_get_sqe(&ring), dfd, ".", O_TMPFILE | O_RDONLY,
 			     0600);
-	assert_int_equal(run(&ring), -EINVAL);
+	assert_int_equal(t_submit_res(&ring), -EINVAL);
 	/* a fixed file makes no sense as the directory */
 	sqe = t_get_sqe(&ring);
 	io_uring_prep_openat(sqe, dfd, "made", O_RDONLY, 0);
 	io_uring_sqe_set_flags(sqe, IOSQE_FIXED_FILE);
-	assert_int_equal(run(&ring), -EBADF);
+	assert_int_equal(t_submit_res(&ring), -EBADF);
 
-	ring_still_works(&ring);
+	t_ring_still_works(&ring);
 	io_uring_queue_exit(&ring);
 	close(fd);
 	close(dfd);
@@ -155,7 +143,7 @@ static void test_open(void **state)
 	t_ring(&ring, 4, 0);
 
 	io_uring_prep_open(t_get_sqe(&ring), path, O_CREAT | O_WRONLY, 0604);
-	fd = run(&ring);
+	fd = t_submit_res(&ring);
 	assert_true(fd >= 0);
 	assert_int_equal(fstat(fd, &st), 0);
 	assert_int_equal(st.st_mode & 07777, 0604);
@@ -164,11 +152,24 @@ static void test_open(void **state)
 	check_file(dfd, "byname", "abc");
 
 	io_uring_prep_open(t_get_sqe(&ring), path, O_RDONLY | O_DIRECTORY, 0);
-	assert_int_equal(run(&ring), -ENOTDIR);
+	assert_int_equal(t_submit_res(&ring), -ENOTDIR);
 
-	ring_still_works(&ring);
+	t_ring_still_works(&ring);
 	io_uring_queue_exit(&ring);
 	close(dfd);
+}
+
+/* openat2 @name under @dfd as @how says; the fd must read @text. */
+static void openat2_reads(struct io_uring *ring, int dfd, const char *name,
+			  struct open_how *how, const char *text)
+{
+	int fd;
+
+	io_uring_prep_openat2(t_get_sqe(ring), dfd, name, how);
+	fd = t_submit_res(ring);
+	assert_true(fd >= 0);
+	check_fd_reads(fd, text);
+	close(fd);
 }
 
 static void test_openat2(void **state)
@@ -191,48 +192,32 @@ static void test_openat2(void **state)
 	memset(&how, 0, sizeof(how));
 	how.flags = O_RDONLY;
 	how.resolve = RESOLVE_BENEATH;
-	io_uring_prep_openat2(t_get_sqe(&ring), dfd, "inner/f", &how);
-	fd = run(&ring);
-	assert_true(fd >= 0);
-	check_fd_reads(fd, "inside");
-	close(fd);
+	openat2_reads(&ring, dfd, "inner/f", &how, "inside");
 
 	/* RESOLVE_BENEATH refuses to climb out of the directory */
 	io_uring_prep_openat2(t_get_sqe(&ring), dfd, "../outside", &how);
-	assert_int_equal(run(&ring), -EXDEV);
+	assert_int_equal(t_submit_res(&ring), -EXDEV);
 	/* without it the same path opens */
 	how.resolve = 0;
-	io_uring_prep_openat2(t_get_sqe(&ring), dfd, "../outside", &how);
-	fd = run(&ring);
-	assert_true(fd >= 0);
-	check_fd_reads(fd, "outside");
-	close(fd);
+	openat2_reads(&ring, dfd, "../outside", &how, "outside");
 
 	/* RESOLVE_NO_SYMLINKS */
 	how.resolve = RESOLVE_NO_SYMLINKS;
 	io_uring_prep_openat2(t_get_sqe(&ring), dfd, "sym", &how);
-	assert_int_equal(run(&ring), -ELOOP);
+	assert_int_equal(t_submit_res(&ring), -ELOOP);
 	how.resolve = 0;
-	io_uring_prep_openat2(t_get_sqe(&ring), dfd, "sym", &how);
-	fd = run(&ring);
-	assert_true(fd >= 0);
-	check_fd_reads(fd, "inside");
-	close(fd);
+	openat2_reads(&ring, dfd, "sym", &how, "inside");
 
 	/* RESOLVE_IN_ROOT: "/" is the directory itself */
 	how.resolve = RESOLVE_IN_ROOT;
-	io_uring_prep_openat2(t_get_sqe(&ring), dfd, "/inner/f", &how);
-	fd = run(&ring);
-	assert_true(fd >= 0);
-	check_fd_reads(fd, "inside");
-	close(fd);
+	openat2_reads(&ring, dfd, "/inner/f", &how, "inside");
 
 	/* creating with a mode */
 	memset(&how, 0, sizeof(how));
 	how.flags = O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC;
 	how.mode = 0614;
 	io_uring_prep_openat2(t_get_sqe(&ring), dfd, "created", &how);
-	fd = run(&ring);
+	fd = t_submit_res(&ring);
 	assert_true(fd >= 0);
 	assert_int_equal(fstat(fd, &st), 0);
 	assert_int_equal(st.st_mode & 07777, 0614);
@@ -243,16 +228,16 @@ static void test_openat2(void **state)
 	memset(&how, 0, sizeof(how));
 	how.resolve = 1ULL << 40;
 	io_uring_prep_openat2(t_get_sqe(&ring), dfd, "created", &how);
-	assert_int_equal(run(&ring), -EINVAL);
+	assert_int_equal(t_submit_res(&ring), -EINVAL);
 	memset(&how, 0, sizeof(how));
 	how.mode = 0600;
 	io_uring_prep_openat2(t_get_sqe(&ring), dfd, "created", &how);
-	assert_int_equal(run(&ring), -EINVAL);
+	assert_int_equal(t_submit_res(&ring), -EINVAL);
 	memset(&how, 0, sizeof(how));
 	io_uring_prep_openat2(t_get_sqe(&ring), 999999, "created", &how);
-	assert_int_equal(run(&ring), -EBADF);
+	assert_int_equal(t_submit_res(&ring), -EBADF);
 
-	ring_still_works(&ring);
+	t_ring_still_works(&ring);
 	io_uring_queue_exit(&ring);
 	unlink(outside);
 	close(dfd);
@@ -270,30 +255,30 @@ static void test_close(void **state)
 	t_ring(&ring, 4, 0);
 
 	io_uring_prep_close(t_get_sqe(&ring), fd);
-	assert_int_equal(run(&ring), 0);
+	assert_int_equal(t_submit_res(&ring), 0);
 	assert_int_equal(fcntl(fd, F_GETFD), -1);
 	assert_int_equal(errno, EBADF);
 
 	/* closing the write end of a pipe: the reader sees end of file */
 	io_uring_prep_close(t_get_sqe(&ring), p[1]);
-	assert_int_equal(run(&ring), 0);
+	assert_int_equal(t_submit_res(&ring), 0);
 	assert_int_equal(read(p[0], &fd, 1), 0);
 
 	/* already closed */
 	io_uring_prep_close(t_get_sqe(&ring), fd);
-	assert_int_equal(run(&ring), -EBADF);
+	assert_int_equal(t_submit_res(&ring), -EBADF);
 	/* the ring refuses to close itself */
 	io_uring_prep_close(t_get_sqe(&ring), ring.ring_fd);
-	assert_int_equal(run(&ring), -EBADF);
+	assert_int_equal(t_submit_res(&ring), -EBADF);
 	assert_true(fcntl(ring.ring_fd, F_GETFD) >= 0);
 	/* a plain close cannot take a fixed file */
 	sqe = t_get_sqe(&ring);
 	io_uring_prep_close(sqe, p[0]);
 	io_uring_sqe_set_flags(sqe, IOSQE_FIXED_FILE);
-	assert_int_equal(run(&ring), -EBADF);
+	assert_int_equal(t_submit_res(&ring), -EBADF);
 	assert_true(fcntl(p[0], F_GETFD) >= 0);
 
-	ring_still_works(&ring);
+	t_ring_still_works(&ring);
 	io_uring_queue_exit(&ring);
 	close(p[0]);
 }
@@ -314,41 +299,41 @@ static void test_renameat(void **state)
 
 	/* across directories */
 	io_uring_prep_renameat(t_get_sqe(&ring), a, "one", b, "moved", 0);
-	assert_int_equal(run(&ring), 0);
+	assert_int_equal(t_submit_res(&ring), 0);
 	assert_false(exists(a, "one"));
 	check_file(b, "moved", "first");
 
 	/* RENAME_NOREPLACE refuses an existing target */
 	io_uring_prep_renameat(t_get_sqe(&ring), a, "two", b, "three",
 			       RENAME_NOREPLACE);
-	assert_int_equal(run(&ring), -EEXIST);
+	assert_int_equal(t_submit_res(&ring), -EEXIST);
 	check_file(a, "two", "second");
 	check_file(b, "three", "third");
 
 	/* RENAME_EXCHANGE swaps */
 	io_uring_prep_renameat(t_get_sqe(&ring), a, "two", b, "three",
 			       RENAME_EXCHANGE);
-	assert_int_equal(run(&ring), 0);
+	assert_int_equal(t_submit_res(&ring), 0);
 	check_file(a, "two", "third");
 	check_file(b, "three", "second");
 
 	/* a plain rename replaces */
 	io_uring_prep_renameat(t_get_sqe(&ring), b, "three", b, "moved", 0);
-	assert_int_equal(run(&ring), 0);
+	assert_int_equal(t_submit_res(&ring), 0);
 	assert_false(exists(b, "three"));
 	check_file(b, "moved", "second");
 
 	io_uring_prep_renameat(t_get_sqe(&ring), a, "two", b, "x",
 			       RENAME_NOREPLACE | RENAME_EXCHANGE);
-	assert_int_equal(run(&ring), -EINVAL);
+	assert_int_equal(t_submit_res(&ring), -EINVAL);
 	io_uring_prep_renameat(t_get_sqe(&ring), a, "missing", b, "x", 0);
-	assert_int_equal(run(&ring), -ENOENT);
+	assert_int_equal(t_submit_res(&ring), -ENOENT);
 	io_uring_prep_renameat(t_get_sqe(&ring), 999999, "two", b, "x", 0);
-	assert_int_equal(run(&ring), -EBADF);
+	assert_int_equal(t_submit_res(&ring), -EBADF);
 	io_uring_prep_renameat(t_get_sqe(&ring), a, "two", 999999, "x", 0);
-	assert_int_equal(run(&ring), -EBADF);
+	assert_int_equal(t_submit_res(&ring), -EBADF);
 
-	ring_still_works(&ring);
+	t_ring_still_works(&ring);
 	io_uring_queue_exit(&ring);
 	close(a);
 	close(b);
@@ -368,13 +353,13 @@ static void test_rename(void **state)
 	t_ring(&ring, 4, 0);
 
 	io_uring_prep_rename(t_get_sqe(&ring), from, to);
-	assert_int_equal(run(&ring), 0);
+	assert_int_equal(t_submit_res(&ring), 0);
 	assert_false(exists(dfd, "old"));
 	check_file(dfd, "new", "content");
 	io_uring_prep_rename(t_get_sqe(&ring), from, to);
-	assert_int_equal(run(&ring), -ENOENT);
+	assert_int_equal(t_submit_res(&ring), -ENOENT);
 
-	ring_still_works(&ring);
+	t_ring_still_works(&ring);
 	io_uring_queue_exit(&ring);
 	close(dfd);
 }
@@ -395,42 +380,42 @@ static void test_unlinkat(void **state)
 	t_ring(&ring, 4, 0);
 
 	io_uring_prep_unlinkat(t_get_sqe(&ring), dfd, "f", 0);
-	assert_int_equal(run(&ring), 0);
+	assert_int_equal(t_submit_res(&ring), 0);
 	assert_false(exists(dfd, "f"));
 	assert_true(exists(dfd, "g"));
 
 	/* directories need AT_REMOVEDIR, files must not have it */
 	io_uring_prep_unlinkat(t_get_sqe(&ring), dfd, "d", 0);
-	assert_int_equal(run(&ring), -EISDIR);
+	assert_int_equal(t_submit_res(&ring), -EISDIR);
 	io_uring_prep_unlinkat(t_get_sqe(&ring), dfd, "g", AT_REMOVEDIR);
-	assert_int_equal(run(&ring), -ENOTDIR);
+	assert_int_equal(t_submit_res(&ring), -ENOTDIR);
 	io_uring_prep_unlinkat(t_get_sqe(&ring), dfd, "d", AT_REMOVEDIR);
-	assert_int_equal(run(&ring), 0);
+	assert_int_equal(t_submit_res(&ring), 0);
 	assert_false(exists(dfd, "d"));
 	io_uring_prep_unlinkat(t_get_sqe(&ring), dfd, "full", AT_REMOVEDIR);
-	assert_int_equal(run(&ring), -ENOTEMPTY);
+	assert_int_equal(t_submit_res(&ring), -ENOTEMPTY);
 
 	/* the AT_FDCWD form */
 	snprintf(path, sizeof(path), "%s/g", dir);
 	io_uring_prep_unlink(t_get_sqe(&ring), path, 0);
-	assert_int_equal(run(&ring), 0);
+	assert_int_equal(t_submit_res(&ring), 0);
 	assert_false(exists(dfd, "g"));
 	snprintf(path, sizeof(path), "%s/full/inner", dir);
 	io_uring_prep_unlink(t_get_sqe(&ring), path, 0);
-	assert_int_equal(run(&ring), 0);
+	assert_int_equal(t_submit_res(&ring), 0);
 	snprintf(path, sizeof(path), "%s/full", dir);
 	io_uring_prep_unlink(t_get_sqe(&ring), path, AT_REMOVEDIR);
-	assert_int_equal(run(&ring), 0);
+	assert_int_equal(t_submit_res(&ring), 0);
 	assert_false(exists(dfd, "full"));
 
 	io_uring_prep_unlinkat(t_get_sqe(&ring), dfd, "g", 0);
-	assert_int_equal(run(&ring), -ENOENT);
+	assert_int_equal(t_submit_res(&ring), -ENOENT);
 	io_uring_prep_unlinkat(t_get_sqe(&ring), dfd, "g", AT_SYMLINK_NOFOLLOW);
-	assert_int_equal(run(&ring), -EINVAL);
+	assert_int_equal(t_submit_res(&ring), -EINVAL);
 	io_uring_prep_unlinkat(t_get_sqe(&ring), 999999, "g", 0);
-	assert_int_equal(run(&ring), -EBADF);
+	assert_int_equal(t_submit_res(&ring), -EBADF);
 
-	ring_still_works(&ring);
+	t_ring_still_works(&ring);
 	io_uring_queue_exit(&ring);
 	close(dfd);
 }
@@ -447,26 +432,26 @@ static void test_mkdirat(void **state)
 	t_ring(&ring, 4, 0);
 
 	io_uring_prep_mkdirat(t_get_sqe(&ring), dfd, "sub", 0750);
-	assert_int_equal(run(&ring), 0);
+	assert_int_equal(t_submit_res(&ring), 0);
 	assert_int_equal(fstatat(dfd, "sub", &st, 0), 0);
 	assert_true(S_ISDIR(st.st_mode));
 	assert_int_equal(st.st_mode & 07777, 0750);
 
 	snprintf(path, sizeof(path), "%s/sub/deeper", dir);
 	io_uring_prep_mkdir(t_get_sqe(&ring), path, 0701);
-	assert_int_equal(run(&ring), 0);
+	assert_int_equal(t_submit_res(&ring), 0);
 	assert_int_equal(stat(path, &st), 0);
 	assert_true(S_ISDIR(st.st_mode));
 	assert_int_equal(st.st_mode & 07777, 0701);
 
 	io_uring_prep_mkdirat(t_get_sqe(&ring), dfd, "sub", 0750);
-	assert_int_equal(run(&ring), -EEXIST);
+	assert_int_equal(t_submit_res(&ring), -EEXIST);
 	io_uring_prep_mkdirat(t_get_sqe(&ring), dfd, "no/such/parent", 0750);
-	assert_int_equal(run(&ring), -ENOENT);
+	assert_int_equal(t_submit_res(&ring), -ENOENT);
 	io_uring_prep_mkdirat(t_get_sqe(&ring), 999999, "x", 0750);
-	assert_int_equal(run(&ring), -EBADF);
+	assert_int_equal(t_submit_res(&ring), -EBADF);
 
-	ring_still_works(&ring);
+	t_ring_still_works(&ring);
 	io_uring_queue_exit(&ring);
 	close(dfd);
 }
@@ -485,7 +470,7 @@ static void test_symlinkat(void **state)
 
 	/* a dangling link is fine: readlink gives back the target */
 	io_uring_prep_symlinkat(t_get_sqe(&ring), target, dfd, "dangling");
-	assert_int_equal(run(&ring), 0);
+	assert_int_equal(t_submit_res(&ring), 0);
 	assert_int_equal(readlinkat(dfd, "dangling", buf, sizeof(buf)),
 			 strlen(target));
 	assert_memory_equal(buf, target, strlen(target));
@@ -493,19 +478,19 @@ static void test_symlinkat(void **state)
 	/* the AT_FDCWD form; the link resolves to the file */
 	snprintf(path, sizeof(path), "%s/tofile", dir);
 	io_uring_prep_symlink(t_get_sqe(&ring), "real", path);
-	assert_int_equal(run(&ring), 0);
+	assert_int_equal(t_submit_res(&ring), 0);
 	assert_int_equal(readlink(path, buf, sizeof(buf)), 4);
 	assert_memory_equal(buf, "real", 4);
 	check_file(dfd, "tofile", "real data");
 
 	io_uring_prep_symlinkat(t_get_sqe(&ring), "x", dfd, "real");
-	assert_int_equal(run(&ring), -EEXIST);
+	assert_int_equal(t_submit_res(&ring), -EEXIST);
 	io_uring_prep_symlinkat(t_get_sqe(&ring), "", dfd, "empty");
-	assert_int_equal(run(&ring), -ENOENT);
+	assert_int_equal(t_submit_res(&ring), -ENOENT);
 	io_uring_prep_symlinkat(t_get_sqe(&ring), "x", 999999, "y");
-	assert_int_equal(run(&ring), -EBADF);
+	assert_int_equal(t_submit_res(&ring), -EBADF);
 
-	ring_still_works(&ring);
+	t_ring_still_works(&ring);
 	io_uring_queue_exit(&ring);
 	close(dfd);
 }
@@ -525,7 +510,7 @@ static void test_linkat(void **state)
 	t_ring(&ring, 4, 0);
 
 	io_uring_prep_linkat(t_get_sqe(&ring), dfd, "orig", dfd, "second", 0);
-	assert_int_equal(run(&ring), 0);
+	assert_int_equal(t_submit_res(&ring), 0);
 	fd = openat(dfd, "orig", O_RDWR);
 	assert_true(fd >= 0);
 	assert_int_equal(fstat(fd, &st), 0);
@@ -540,19 +525,19 @@ static void test_linkat(void **state)
 	snprintf(from, sizeof(from), "%s/orig", dir);
 	snprintf(to, sizeof(to), "%s/third", dir);
 	io_uring_prep_link(t_get_sqe(&ring), from, to, 0);
-	assert_int_equal(run(&ring), 0);
+	assert_int_equal(t_submit_res(&ring), 0);
 	assert_int_equal(fstat(fd, &st), 0);
 	assert_int_equal(st.st_nlink, 3);
 
 	/* flags: without AT_SYMLINK_FOLLOW the link itself is linked */
 	io_uring_prep_linkat(t_get_sqe(&ring), dfd, "sym", dfd, "symlink2", 0);
-	assert_int_equal(run(&ring), 0);
+	assert_int_equal(t_submit_res(&ring), 0);
 	assert_int_equal(fstatat(dfd, "symlink2", &st2, AT_SYMLINK_NOFOLLOW),
 			 0);
 	assert_true(S_ISLNK(st2.st_mode));
 	io_uring_prep_linkat(t_get_sqe(&ring), dfd, "sym", dfd, "followed",
 			     AT_SYMLINK_FOLLOW);
-	assert_int_equal(run(&ring), 0);
+	assert_int_equal(t_submit_res(&ring), 0);
 	assert_int_equal(fstatat(dfd, "followed", &st2, AT_SYMLINK_NOFOLLOW),
 			 0);
 	assert_true(S_ISREG(st2.st_mode));
@@ -560,18 +545,18 @@ static void test_linkat(void **state)
 	assert_int_equal(st2.st_nlink, 4);
 
 	io_uring_prep_linkat(t_get_sqe(&ring), dfd, "orig", dfd, "second", 0);
-	assert_int_equal(run(&ring), -EEXIST);
+	assert_int_equal(t_submit_res(&ring), -EEXIST);
 	io_uring_prep_linkat(t_get_sqe(&ring), dfd, "d", dfd, "dlink", 0);
-	assert_int_equal(run(&ring), -EPERM);
+	assert_int_equal(t_submit_res(&ring), -EPERM);
 	io_uring_prep_linkat(t_get_sqe(&ring), dfd, "orig", dfd, "x",
 			     AT_REMOVEDIR);
-	assert_int_equal(run(&ring), -EINVAL);
+	assert_int_equal(t_submit_res(&ring), -EINVAL);
 	io_uring_prep_linkat(t_get_sqe(&ring), dfd, "missing", dfd, "x", 0);
-	assert_int_equal(run(&ring), -ENOENT);
+	assert_int_equal(t_submit_res(&ring), -ENOENT);
 	io_uring_prep_linkat(t_get_sqe(&ring), 999999, "orig", dfd, "x", 0);
-	assert_int_equal(run(&ring), -EBADF);
+	assert_int_equal(t_submit_res(&ring), -EBADF);
 
-	ring_still_works(&ring);
+	t_ring_still_works(&ring);
 	io_uring_queue_exit(&ring);
 	close(fd);
 	close(dfd);
@@ -588,7 +573,7 @@ static void test_pipe(void **state)
 
 	fds[0] = fds[1] = -1;
 	io_uring_prep_pipe(t_get_sqe(&ring), fds, 0);
-	assert_int_equal(run(&ring), 0);
+	assert_int_equal(t_submit_res(&ring), 0);
 	assert_true(fds[0] >= 0 && fds[1] >= 0);
 	assert_int_not_equal(fds[0], fds[1]);
 	assert_int_equal(write(fds[1], "through", 7), 7);
@@ -603,7 +588,7 @@ static void test_pipe(void **state)
 
 	/* the flags reach the kernel */
 	io_uring_prep_pipe(t_get_sqe(&ring), fds, O_CLOEXEC | O_NONBLOCK);
-	assert_int_equal(run(&ring), 0);
+	assert_int_equal(t_submit_res(&ring), 0);
 	assert_int_equal(fcntl(fds[0], F_GETFD), FD_CLOEXEC);
 	assert_int_equal(fcntl(fds[1], F_GETFD), FD_CLOEXEC);
 	assert_true(fcntl(fds[0], F_GETFL) & O_NONBLOCK);
@@ -613,9 +598,9 @@ static void test_pipe(void **state)
 	close(fds[1]);
 
 	io_uring_prep_pipe(t_get_sqe(&ring), fds, O_APPEND);
-	assert_int_equal(run(&ring), -EINVAL);
+	assert_int_equal(t_submit_res(&ring), -EINVAL);
 
-	ring_still_works(&ring);
+	t_ring_still_works(&ring);
 	io_uring_queue_exit(&ring);
 }
 

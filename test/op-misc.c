@@ -10,17 +10,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static int has_op(int op)
-{
-	struct io_uring_probe *probe = io_uring_get_probe();
-	int ok;
-
-	assert_non_null(probe);
-	ok = io_uring_opcode_supported(probe, op);
-	io_uring_free_probe(probe);
-	return ok;
-}
-
 static void test_nop(void **state)
 {
 	struct io_uring ring;
@@ -115,7 +104,7 @@ static void test_nop128_sqe128(void **state)
 	sqe->user_data = 128;
 	cqe = t_submit_one(&ring);
 	assert_int_equal(cqe.user_data, 128);
-	if (!has_op(IORING_OP_NOP128)) {
+	if (!t_has_op(IORING_OP_NOP128)) {
 		assert_int_equal(cqe.res, -EINVAL);
 		io_uring_queue_exit(&ring);
 		T_SKIP("kernel lacks NOP128 (opcode %d): -EINVAL even on an "
@@ -288,12 +277,7 @@ static void test_waitid_cancel_and_errors(void **state)
 	}
 	/* the child is still ours to reap */
 	assert_int_equal(write(p[1], "x", 1), 1);
-	{
-		int status;
-
-		assert_int_equal(waitpid(pid, &status, 0), pid);
-		assert_int_equal(WEXITSTATUS(status), 3);
-	}
+	t_wait_exit(pid, 3);
 
 	/* not our child */
 	sqe = t_get_sqe(&ring);
@@ -313,10 +297,7 @@ static void test_waitid_cancel_and_errors(void **state)
 	cqe = t_submit_one(&ring);
 	assert_int_equal(cqe.res, -EINVAL);
 
-	/* the ring keeps working */
-	io_uring_prep_nop(t_get_sqe(&ring));
-	cqe = t_submit_one(&ring);
-	assert_int_equal(cqe.res, 0);
+	t_ring_still_works(&ring);
 
 	close(p[0]);
 	close(p[1]);

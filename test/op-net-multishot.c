@@ -32,7 +32,6 @@ struct bufs {
 static struct bufs *bufs_setup(struct io_uring *ring, unsigned nr)
 {
 	struct bufs *b = calloc(1, sizeof(*b));
-	unsigned i;
 	int err;
 
 	assert_non_null(b);
@@ -45,10 +44,7 @@ static struct bufs *bufs_setup(struct io_uring *ring, unsigned nr)
 		fail_msg("io_uring_setup_buf_ring: %s", strerror(-err));
 		return NULL;
 	}
-	for (i = 0; i < nr; i++)
-		io_uring_buf_ring_add(b->br, b->mem[i], BUFSZ, i,
-				      io_uring_buf_ring_mask(nr), i);
-	io_uring_buf_ring_advance(b->br, nr);
+	t_buf_ring_fill(b->br, nr, b->mem, BUFSZ, nr);
 	return b;
 }
 
@@ -66,23 +62,6 @@ static void bufs_free(struct io_uring *ring, struct bufs *b)
 	free(b);
 }
 
-static unsigned cqe_bid(const struct io_uring_cqe *cqe)
-{
-	assert_true(cqe->flags & IORING_CQE_F_BUFFER);
-	return cqe->flags >> IORING_CQE_BUFFER_SHIFT;
-}
-
-static void prep_recv_mshot(struct io_uring *ring, int fd, __u64 ud)
-{
-	struct io_uring_sqe *sqe = t_get_sqe(ring);
-
-	io_uring_prep_recv_multishot(sqe, fd, NULL, 0, 0);
-	sqe->flags |= IOSQE_BUFFER_SELECT;
-	sqe->buf_group = BGID;
-	sqe->user_data = ud;
-	assert_int_equal(io_uring_submit(ring), 1);
-}
-
 /* Wait until @len bytes are queued for reading on stream socket @fd. */
 static void wait_inq(int fd, int len)
 {
@@ -96,21 +75,6 @@ static void wait_inq(int fd, int len)
 		usleep(1000);
 	} while (t_now_ns() - start < T_WAIT_SECS * 1000000000ULL);
 	fail_msg("only %d of %d bytes arrived", inq, len);
-}
-
-static struct sockaddr_in udp_bound(int *fd)
-{
-	struct sockaddr_in sa;
-	socklen_t len = sizeof(sa);
-
-	*fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	assert_true(*fd >= 0);
-	memset(&sa, 0, sizeof(sa));
-	sa.sin_family = AF_INET;
-	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	assert_int_equal(bind(*fd, (struct sockaddr *) &sa, sizeof(sa)), 0);
-	assert_int_equal(getsockname(*fd, (struct sockaddr *) &sa, &len), 0);
-	return sa;
 }
 
 /*
@@ -130,7 +94,7 @@ static void test_recv_multishot_tcp(void **state)
 	t_ring(&ring, 8, 0);
 	b = bufs_setup(&ring, 2);
 	t_tcp_pair(&client, &server);
-	prep_recv_mshot(&ring, server, 1);
+	t_submit_recv(&ring, server, BGID, true, 1);
 	t_expect_no_cqe(&ring, 30);
 
 	for (i = 0; i < 5; i++) {
@@ -142,7 +106,7 @@ static void test_recv_multishot_tcp(void **state)
 		assert_int_equal(cqe.user_data, 1);
 		assert_int_equal(cqe.res, len);
 		assert_true(cqe.flags & IORING_CQE_F_MORE);
-		bid = cqe_bid(&cqe);
+		bid = t_cqe_bid(&cqe);
 		assert_int_equal(bid, i % 2);	/* ring order */
 		assert_memory_equal(b->mem[bid], msg, len);
 		bufs_recycle(b, bid);
@@ -181,7 +145,7 @@ static void test_recv_multishot_split(void **state)
 	t_fill(msg, sizeof(msg), 50);
 	assert_int_equal(write(sv[0], msg, sizeof(msg)), sizeof(msg));
 	wait_inq(sv[1], sizeof(msg));
-	prep_recv_mshot(&ring, sv[1], 2);
+	t_submit_recv(&ring, sv[1], BGID, true, 2);
 
 	while (total < sizeof(msg)) {
 		unsigned bid;
@@ -190,7 +154,7 @@ static void test_recv_multishot_split(void **state)
 		assert_int_equal(cqe.user_data, 2);
 		assert_true(cqe.res > 0 && cqe.res <= BUFSZ);
 		assert_true(cqe.flags & IORING_CQE_F_MORE);
-		bid = cqe_bid(&cqe);
+		bid = t_cqe_bid(&cqe);
 		assert_int_equal(bid, n);
 		/* more data queued behind this one? the kernel says so */
 		if (total + cqe.res < sizeof(msg))
@@ -219,13 +183,13 @@ static void test_recv_multishot_cancel(void **state)
 	struct io_uring_sqe *sqe;
 	struct io_uring_cqe cqe;
 	struct bufs *b;
-	int sv[2], i, seen = 0;
+	int sv[2];
 
 	t_require_op(IORING_OP_SEND_ZC);
 	t_ring(&ring, 8, 0);
 	b = bufs_setup(&ring, NBUF);
 	t_socketpair(sv);
-	prep_recv_mshot(&ring, sv[1], 3);
+	t_submit_recv(&ring, sv[1], BGID, true, 3);
 	assert_int_equal(write(sv[0], "abc", 3), 3);
 	t_reap(&ring, &cqe, 1);
 	assert_int_equal(cqe.res, 3);
@@ -235,18 +199,7 @@ static void test_recv_multishot_cancel(void **state)
 	io_uring_prep_cancel64(sqe, 3, 0);
 	sqe->user_data = 4;
 	assert_int_equal(io_uring_submit(&ring), 1);
-	for (i = 0; i < 2; i++) {
-		t_reap(&ring, &cqe, 1);
-		if (cqe.user_data == 4) {
-			assert_int_equal(cqe.res, 0);
-		} else {
-			assert_int_equal(cqe.user_data, 3);
-			assert_int_equal(cqe.res, -ECANCELED);
-			assert_int_equal(cqe.flags & IORING_CQE_F_MORE, 0);
-		}
-		seen |= 1 << (cqe.user_data - 3);
-	}
-	assert_int_equal(seen, 3);
+	t_reap_cancelled(&ring, 3, 4);
 
 	/* nothing consumes the socket any more */
 	assert_int_equal(write(sv[0], "z", 1), 1);
@@ -271,13 +224,13 @@ static void test_recv_multishot_enobufs(void **state)
 	t_ring(&ring, 8, 0);
 	b = bufs_setup(&ring, 2);
 	t_socketpair(sv);
-	prep_recv_mshot(&ring, sv[1], 5);
+	t_submit_recv(&ring, sv[1], BGID, true, 5);
 	for (i = 0; i < 2; i++) {
 		assert_int_equal(write(sv[0], "12345", 5), 5);
 		t_reap(&ring, &cqe, 1);
 		assert_int_equal(cqe.res, 5);
 		assert_true(cqe.flags & IORING_CQE_F_MORE);
-		assert_int_equal(cqe_bid(&cqe), i);
+		assert_int_equal(t_cqe_bid(&cqe), i);
 	}
 	assert_int_equal(write(sv[0], "third", 5), 5);
 	t_reap(&ring, &cqe, 1);
@@ -324,8 +277,8 @@ static void test_recvmsg_multishot_udp(void **state)
 	t_require_op(IORING_OP_SEND_ZC);	/* 6.0: multishot recvmsg */
 	t_ring(&ring, 8, 0);
 	b = bufs_setup(&ring, NBUF);
-	dst = udp_bound(&rx);
-	src = udp_bound(&tx);
+	rx = t_udp_bound(&dst);
+	tx = t_udp_bound(&src);
 	assert_int_equal(setsockopt(rx, IPPROTO_IP, IP_PKTINFO, &one,
 				    sizeof(one)), 0);
 	assert_int_equal(setsockopt(rx, SOL_SOCKET, SO_TIMESTAMP, &one,
@@ -357,7 +310,7 @@ static void test_recvmsg_multishot_udp(void **state)
 		t_reap(&ring, &cqe, 1);
 		assert_int_equal(cqe.user_data, 6);
 		assert_true(cqe.flags & IORING_CQE_F_MORE);
-		bid = cqe_bid(&cqe);
+		bid = t_cqe_bid(&cqe);
 		assert_int_equal(bid, i);
 		/* res covers header, name, control area and payload */
 		assert_int_equal(cqe.res, sizeof(*o) + sizeof(*name) +
@@ -434,7 +387,7 @@ static void test_recvmsg_multishot_udp(void **state)
 		t_reap(&ring, &cqe, 1);
 		assert_true(cqe.flags & IORING_CQE_F_MORE);
 		assert_int_equal(cqe.res, BUFSZ);
-		o = io_uring_recvmsg_validate(b->mem[cqe_bid(&cqe)], cqe.res,
+		o = io_uring_recvmsg_validate(b->mem[t_cqe_bid(&cqe)], cqe.res,
 					      &msg);
 		assert_non_null(o);
 		/* payloadlen is what recvmsg returned: the truncated size */
@@ -451,16 +404,7 @@ static void test_recvmsg_multishot_udp(void **state)
 	io_uring_prep_cancel64(sqe, 6, 0);
 	sqe->user_data = 7;
 	assert_int_equal(io_uring_submit(&ring), 1);
-	for (i = 0; i < 2; i++) {
-		t_reap(&ring, &cqe, 1);
-		if (cqe.user_data == 7) {
-			assert_int_equal(cqe.res, 0);
-			continue;
-		}
-		assert_int_equal(cqe.user_data, 6);
-		assert_int_equal(cqe.res, -ECANCELED);
-		assert_int_equal(cqe.flags & IORING_CQE_F_MORE, 0);
-	}
+	t_reap_cancelled(&ring, 6, 7);
 
 	bufs_free(&ring, b);
 	close(rx);
@@ -495,7 +439,7 @@ static void test_recvmsg_multishot_bare(void **state)
 	t_reap(&ring, &cqe, 1);
 	assert_true(cqe.flags & IORING_CQE_F_MORE);
 	assert_int_equal(cqe.res, sizeof(*o) + 8);
-	o = io_uring_recvmsg_validate(b->mem[cqe_bid(&cqe)], cqe.res, &msg);
+	o = io_uring_recvmsg_validate(b->mem[t_cqe_bid(&cqe)], cqe.res, &msg);
 	assert_non_null(o);
 	assert_int_equal(o->payloadlen, 8);
 	assert_null(io_uring_recvmsg_cmsg_firsthdr(o, &msg));
@@ -571,10 +515,7 @@ static void test_multishot_bad(void **state)
 	cqe = t_submit_one(&ring);
 	assert_int_equal(cqe.res, -EBADF);
 
-	/* the ring keeps working */
-	io_uring_prep_nop(t_get_sqe(&ring));
-	cqe = t_submit_one(&ring);
-	assert_int_equal(cqe.res, 0);
+	t_ring_still_works(&ring);
 
 	bufs_free(&ring, b);
 	close(file);

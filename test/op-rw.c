@@ -22,28 +22,6 @@ static int submit_expect(struct io_uring *ring, __u64 ud)
 	return cqe.res;
 }
 
-/* The ring still runs requests after a failed one. */
-static void ring_still_works(struct io_uring *ring)
-{
-	struct io_uring_cqe cqe;
-	struct io_uring_sqe *sqe;
-
-	sqe = t_get_sqe(ring);
-	io_uring_prep_nop(sqe);
-	sqe->user_data = 0x600d;
-	cqe = t_submit_one(ring);
-	assert_int_equal(cqe.user_data, 0x600d);
-	assert_int_equal(cqe.res, 0);
-}
-
-static void *page_alloc(size_t len)
-{
-	void *p = NULL;
-
-	assert_int_equal(posix_memalign(&p, 4096, len), 0);
-	return p;
-}
-
 static void test_read_write(void **state)
 {
 	char wbuf[3000], rbuf[3000];
@@ -289,7 +267,7 @@ static void test_readv2_bad_flags(void **state)
 	io_uring_prep_readv2(t_get_sqe(&ring), fd, &iov, 1, 0, 0);
 	cqe = t_submit_one(&ring);
 	assert_int_equal(cqe.res, sizeof(buf));
-	ring_still_works(&ring);
+	t_ring_still_works(&ring);
 	io_uring_queue_exit(&ring);
 	close(fd);
 }
@@ -305,11 +283,10 @@ static void test_read_write_fixed(void **state)
 
 	t_require_op(IORING_OP_READ_FIXED);
 	t_require_op(IORING_OP_WRITE_FIXED);
-	bufs[0].iov_base = page_alloc(8192);
+	bufs[0].iov_base = t_page_buf(8192, 0);
 	bufs[0].iov_len = 8192;
-	bufs[1].iov_base = page_alloc(8192);
+	bufs[1].iov_base = t_page_buf(8192, 21);
 	bufs[1].iov_len = 8192;
-	t_fill(bufs[1].iov_base, 8192, 21);
 	memset(bufs[0].iov_base, 0, 8192);
 	fd = t_tmpfile(NULL, 0, NULL, 0);
 	t_ring(&ring, 4, 0);
@@ -353,7 +330,7 @@ static void test_read_write_fixed(void **state)
 	cqe = t_submit_one(&ring);
 	assert_int_equal(cqe.res, -EFAULT);
 
-	ring_still_works(&ring);
+	t_ring_still_works(&ring);
 	io_uring_queue_exit(&ring);
 	close(fd);
 	free(bufs[0].iov_base);
@@ -372,8 +349,7 @@ static void test_readv_writev_fixed(void **state)
 
 	t_require_op(IORING_OP_READV_FIXED);
 	t_require_op(IORING_OP_WRITEV_FIXED);
-	base = page_alloc(16384);
-	t_fill(base, 8192, 31);
+	base = t_page_buf(16384, 31);
 	memset(base + 8192, 0, 8192);
 	reg.iov_base = base;
 	reg.iov_len = 16384;
@@ -430,7 +406,7 @@ static void test_readv_writev_fixed(void **state)
 	cqe = t_submit_one(&ring);
 	assert_int_equal(cqe.res, -EFAULT);
 
-	ring_still_works(&ring);
+	t_ring_still_works(&ring);
 	io_uring_queue_exit(&ring);
 	close(fd);
 	free(base);
@@ -448,7 +424,6 @@ struct mshot {
 
 static void mshot_setup(struct mshot *m, unsigned nbufs)
 {
-	unsigned i;
 	int err = 0;
 
 	t_ring(&m->ring, 16, 0);
@@ -458,11 +433,7 @@ static void mshot_setup(struct mshot *m, unsigned nbufs)
 	m->br = io_uring_setup_buf_ring(&m->ring, nbufs, BGID_RING, 0, &err);
 	if (!m->br)
 		fail_msg("io_uring_setup_buf_ring: %s", strerror(-err));
-	for (i = 0; i < nbufs; i++)
-		io_uring_buf_ring_add(m->br, m->bufs + i * MSHOT_BUF,
-				      MSHOT_BUF, (unsigned short) i,
-				      io_uring_buf_ring_mask(nbufs), (int) i);
-	io_uring_buf_ring_advance(m->br, (int) nbufs);
+	t_buf_ring_fill(m->br, nbufs, m->bufs, MSHOT_BUF, nbufs);
 	assert_int_equal(pipe(m->p), 0);
 }
 
@@ -537,10 +508,9 @@ static void test_read_multishot(void **state)
 
 static void test_read_multishot_cancel(void **state)
 {
-	struct io_uring_cqe cqes[2];
 	struct io_uring_sqe *sqe;
+	struct io_uring_cqe cqe;
 	struct mshot m;
-	unsigned i;
 
 	t_require_op(IORING_OP_READ_MULTISHOT);
 	t_require_op(IORING_OP_ASYNC_CANCEL);
@@ -552,17 +522,8 @@ static void test_read_multishot_cancel(void **state)
 	io_uring_prep_cancel64(sqe, 1, 0);
 	sqe->user_data = 2;
 	assert_int_equal(io_uring_submit(&m.ring), 1);
-	t_reap(&m.ring, cqes, 2);
-	for (i = 0; i < 2; i++) {
-		if (cqes[i].user_data == 1) {
-			assert_int_equal(cqes[i].res, -ECANCELED);
-			assert_int_equal(cqes[i].flags, 0);
-		} else {
-			assert_int_equal(cqes[i].user_data, 2);
-			assert_int_equal(cqes[i].res, 0);
-		}
-	}
-	assert_int_not_equal(cqes[0].user_data, cqes[1].user_data);
+	cqe = t_reap_cancelled(&m.ring, 1, 2);
+	assert_int_equal(cqe.flags, 0);
 	mshot_teardown(&m);
 }
 
@@ -611,7 +572,7 @@ static void test_read_multishot_regular_file(void **state)
 	assert_int_equal(cqe.res, -EBADFD);
 	assert_false(cqe.flags & IORING_CQE_F_MORE);
 
-	ring_still_works(&ring);
+	t_ring_still_works(&ring);
 	assert_int_equal(io_uring_free_buf_ring(&ring, br, 1, BGID_RING), 0);
 	io_uring_queue_exit(&ring);
 	close(fd);
@@ -702,7 +663,7 @@ static void test_provide_buffers_read(void **state)
 	cqe = t_submit_one(&ring);
 	assert_int_equal(cqe.res, -ENOENT);
 
-	ring_still_works(&ring);
+	t_ring_still_works(&ring);
 	io_uring_queue_exit(&ring);
 	close(fd);
 }
@@ -734,7 +695,7 @@ static void test_missing_buffer_group(void **state)
 	cqe = t_submit_one(&ring);
 	assert_int_equal(cqe.res, -ENOBUFS);
 
-	ring_still_works(&ring);
+	t_ring_still_works(&ring);
 	io_uring_queue_exit(&ring);
 	close(fd);
 }
@@ -797,7 +758,7 @@ static void test_rw_bad_input(void **state)
 	cqe = t_submit_one(&ring);
 	assert_int_equal(cqe.res, -EFAULT);
 
-	ring_still_works(&ring);
+	t_ring_still_works(&ring);
 	io_uring_queue_exit(&ring);
 	close(fd);
 	close(rdonly);
@@ -843,7 +804,7 @@ static void test_fixed_file_rw(void **state)
 	cqe = t_submit_one(&ring);
 	assert_int_equal(cqe.res, -EBADF);
 
-	ring_still_works(&ring);
+	t_ring_still_works(&ring);
 	io_uring_queue_exit(&ring);
 	close(fds[0]);
 	close(fds[1]);

@@ -13,15 +13,6 @@
 
 #define BUF_SZ	4096
 
-static void *page_buf(size_t len, unsigned seed)
-{
-	void *p = NULL;
-
-	assert_int_equal(posix_memalign(&p, 4096, len), 0);
-	t_fill(p, len, seed);
-	return p;
-}
-
 /* Run one fixed read or write; returns its cqe->res. */
 static int fixed_io(struct io_uring *ring, bool write, int fd, void *buf,
 		    unsigned len, __u64 off, int index)
@@ -40,24 +31,12 @@ static int fixed_io(struct io_uring *ring, bool write, int fd, void *buf,
 	return cqe.res;
 }
 
-static void assert_ring_works(struct io_uring *ring)
-{
-	struct io_uring_sqe *sqe = t_get_sqe(ring);
-	struct io_uring_cqe cqe;
-
-	io_uring_prep_nop(sqe);
-	sqe->user_data = 0x5eed;
-	cqe = t_submit_one(ring);
-	assert_int_equal(cqe.user_data, 0x5eed);
-	assert_int_equal(cqe.res, 0);
-}
-
 /* Skip unless IORING_REGISTER_CLONE_BUFFERS (6.12) exists. */
 static void require_clone(void)
 {
 	struct io_uring a, b;
 	struct iovec iov;
-	void *buf = page_buf(BUF_SZ, 0);
+	void *buf = t_page_buf(BUF_SZ, 0);
 	int ret;
 
 	t_ring(&a, 4, 0);
@@ -79,7 +58,7 @@ static void test_write_fixed_read_fixed(void **state)
 {
 	struct iovec iov[2];
 	struct io_uring ring;
-	char *src = page_buf(BUF_SZ, 1), *dst = page_buf(BUF_SZ, 2);
+	char *src = t_page_buf(BUF_SZ, 1), *dst = t_page_buf(BUF_SZ, 2);
 	char expect[BUF_SZ];
 	int fd;
 
@@ -135,7 +114,7 @@ static void test_sparse_filled_by_update(void **state)
 {
 	struct io_uring ring;
 	struct iovec iov, none = { NULL, 0 };
-	char *buf = page_buf(BUF_SZ, 3), *data = page_buf(BUF_SZ, 4);
+	char *buf = t_page_buf(BUF_SZ, 3), *data = t_page_buf(BUF_SZ, 4);
 	int fd;
 
 	fd = t_tmpfile(NULL, 0, data, BUF_SZ);
@@ -188,8 +167,8 @@ static void test_tags_post_cqes(void **state)
 	struct io_uring_cqe cqe, cqes[2];
 	struct iovec iov[2], repl;
 	__u64 tags[2] = { 0x1111, 0 }, repl_tag = 0x3333;
-	char *a = page_buf(BUF_SZ, 5), *b = page_buf(BUF_SZ, 6);
-	char *c = page_buf(BUF_SZ, 7);
+	char *a = t_page_buf(BUF_SZ, 5), *b = t_page_buf(BUF_SZ, 6);
+	char *c = t_page_buf(BUF_SZ, 7);
 	bool posts;
 
 	t_require_feature(IORING_FEAT_RSRC_TAGS, "IORING_FEAT_RSRC_TAGS");
@@ -251,7 +230,7 @@ static void test_tags_post_cqes(void **state)
 	tags[1] = 0x2222;
 	assert_int_equal(io_uring_register_buffers_tags(&ring, iov, tags, 2),
 			 -EINVAL);
-	assert_ring_works(&ring);
+	t_ring_still_works(&ring);
 
 	io_uring_queue_exit(&ring);
 	free(a);
@@ -263,7 +242,7 @@ static void test_bad_registrations(void **state)
 {
 	struct io_uring ring;
 	struct iovec iov[3], *many;
-	char *buf = page_buf(4 * BUF_SZ, 8);
+	char *buf = t_page_buf(4 * BUF_SZ, 8);
 	long pinned;
 	unsigned i;
 
@@ -312,7 +291,7 @@ static void test_bad_registrations(void **state)
 	assert_int_equal(io_uring_register_buffers_update_tag(&ring, 0, iov,
 							      NULL, 1),
 			 -ENXIO);
-	assert_ring_works(&ring);
+	t_ring_still_works(&ring);
 
 	/* a good registration still works, and pins its pages */
 	iov[0].iov_len = 4 * BUF_SZ;
@@ -351,8 +330,8 @@ static void test_clone_buffers(void **state)
 {
 	struct io_uring src, dst, empty;
 	struct iovec iov[2];
-	char *a = page_buf(BUF_SZ, 9), *b = page_buf(BUF_SZ, 10);
-	char *data = page_buf(BUF_SZ, 11);
+	char *a = t_page_buf(BUF_SZ, 9), *b = t_page_buf(BUF_SZ, 10);
+	char *data = t_page_buf(BUF_SZ, 11);
 	int fd;
 
 	require_clone();
@@ -414,7 +393,7 @@ static void test_clone_buffers_offset(void **state)
 {
 	struct io_uring src, dst, dst2;
 	struct iovec iov[4];
-	char *bufs[4], *data = page_buf(BUF_SZ, 12);
+	char *bufs[4], *data = t_page_buf(BUF_SZ, 12);
 	int fd, i, ret;
 
 	require_clone();
@@ -423,7 +402,7 @@ static void test_clone_buffers_offset(void **state)
 	t_ring(&dst, 4, 0);
 	t_ring(&dst2, 4, 0);
 	for (i = 0; i < 4; i++) {
-		bufs[i] = page_buf(BUF_SZ, 20 + i);
+		bufs[i] = t_page_buf(BUF_SZ, 20 + i);
 		iov[i].iov_base = bufs[i];
 		iov[i].iov_len = BUF_SZ;
 	}
@@ -498,7 +477,7 @@ static void test_clone_from_registered_ring(void **state)
 {
 	struct io_uring src, dst;
 	struct iovec iov;
-	char *buf = page_buf(BUF_SZ, 13), *data = page_buf(BUF_SZ, 14);
+	char *buf = t_page_buf(BUF_SZ, 13), *data = t_page_buf(BUF_SZ, 14);
 	int fd, ret;
 
 	require_clone();

@@ -23,21 +23,6 @@ static int data_file(char *path, size_t len, unsigned seed)
 	return t_tmpfile(path, len, data, sizeof(data));
 }
 
-/* Read DATA_SZ bytes through fixed-file slot @index; returns cqe->res. */
-static int fixed_read(struct io_uring *ring, int index, char *buf)
-{
-	struct io_uring_sqe *sqe = t_get_sqe(ring);
-	struct io_uring_cqe cqe;
-
-	io_uring_prep_read(sqe, index, buf, DATA_SZ, 0);
-	sqe->flags |= IOSQE_FIXED_FILE;
-	sqe->user_data = 0xf00d + (unsigned) index;
-	cqe = t_submit_one(ring);
-	assert_int_equal(cqe.user_data, 0xf00d + (unsigned) index);
-	assert_int_equal(cqe.flags, 0);
-	return cqe.res;
-}
-
 /* Slot @index reads back the pattern of @seed. */
 static void assert_slot_holds(struct io_uring *ring, int index, unsigned seed)
 {
@@ -45,7 +30,7 @@ static void assert_slot_holds(struct io_uring *ring, int index, unsigned seed)
 
 	memset(buf, 0, sizeof(buf));
 	t_fill(want, sizeof(want), seed);
-	assert_int_equal(fixed_read(ring, index, buf), DATA_SZ);
+	assert_int_equal(t_fixed_read(ring, index, buf, DATA_SZ), DATA_SZ);
 	assert_memory_equal(buf, want, DATA_SZ);
 }
 
@@ -53,7 +38,7 @@ static void assert_slot_empty(struct io_uring *ring, int index)
 {
 	char buf[DATA_SZ];
 
-	assert_int_equal(fixed_read(ring, index, buf), -EBADF);
+	assert_int_equal(t_fixed_read(ring, index, buf, DATA_SZ), -EBADF);
 }
 
 /* True when nothing holds the write end of the pipe whose read end is @rfd. */
@@ -103,8 +88,8 @@ static void test_fixed_file_io(void **state)
 	assert_slot_holds(&ring, 1, 2);
 
 	/* slots past the table */
-	assert_int_equal(fixed_read(&ring, 2, rbuf), -EBADF);
-	assert_int_equal(fixed_read(&ring, 1000, rbuf), -EBADF);
+	assert_int_equal(t_fixed_read(&ring, 2, rbuf, DATA_SZ), -EBADF);
+	assert_int_equal(t_fixed_read(&ring, 1000, rbuf, DATA_SZ), -EBADF);
 
 	assert_int_equal(io_uring_unregister_files(&ring), 0);
 	assert_slot_empty(&ring, 0);

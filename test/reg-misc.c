@@ -25,16 +25,6 @@
 
 /* ------------------------------------------------------------------ */
 
-/* The eventfd's counter (and reset it), or -EAGAIN when it is zero. */
-static long ev_take(int efd)
-{
-	uint64_t val;
-
-	if (read(efd, &val, sizeof(val)) < 0)
-		return -errno;
-	return (long) val;
-}
-
 static void nop_and_wait(struct io_uring *ring, unsigned sqe_flags,
 			 __u64 user_data)
 {
@@ -109,20 +99,20 @@ static void test_eventfd_counts_completions(void **state)
 	efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	assert_true(efd >= 0);
 	assert_int_equal(io_uring_register_eventfd(&ring, efd), 0);
-	assert_int_equal(ev_take(efd), -EAGAIN);
+	assert_int_equal(t_eventfd_take(efd), -EAGAIN);
 
 	nop_and_wait(&ring, 0, 1);
-	assert_int_equal(ev_take(efd), 1);
+	assert_int_equal(t_eventfd_take(efd), 1);
 	nop_and_wait(&ring, 0, 2);
 	nop_and_wait(&ring, 0, 3);
-	assert_int_equal(ev_take(efd), 2);
+	assert_int_equal(t_eventfd_take(efd), 2);
 
 	/* one eventfd per ring */
 	assert_int_equal(io_uring_register_eventfd(&ring, efd), -EBUSY);
 
 	assert_int_equal(io_uring_unregister_eventfd(&ring), 0);
 	nop_and_wait(&ring, 0, 4);
-	assert_int_equal(ev_take(efd), -EAGAIN);
+	assert_int_equal(t_eventfd_take(efd), -EAGAIN);
 	assert_int_equal(io_uring_unregister_eventfd(&ring), -ENXIO);
 
 	/* not an eventfd, not an fd */
@@ -156,7 +146,7 @@ static void test_eventfd_toggle(void **state)
 	assert_true(*ring.cq.kflags & IORING_CQ_EVENTFD_DISABLED);
 	nop_and_wait(&ring, 0, 1);
 	nop_and_wait(&ring, IOSQE_ASYNC, 2);
-	assert_int_equal(ev_take(efd), -EAGAIN);
+	assert_int_equal(t_eventfd_take(efd), -EAGAIN);
 	/* asking for the state it is already in changes nothing */
 	assert_int_equal(io_uring_cq_eventfd_toggle(&ring, false), 0);
 	assert_false(io_uring_cq_eventfd_enabled(&ring));
@@ -165,7 +155,7 @@ static void test_eventfd_toggle(void **state)
 	assert_true(io_uring_cq_eventfd_enabled(&ring));
 	assert_int_equal(*ring.cq.kflags & IORING_CQ_EVENTFD_DISABLED, 0);
 	nop_and_wait(&ring, 0, 3);
-	assert_int_equal(ev_take(efd), 1);
+	assert_int_equal(t_eventfd_take(efd), 1);
 
 	io_uring_queue_exit(&ring);
 	close(efd);
@@ -220,9 +210,9 @@ static void test_eventfd_async(void **state)
 	assert_int_equal(io_uring_register_eventfd_async(&ring, efd), 0);
 
 	nop_and_wait(&ring, 0, 1);
-	assert_int_equal(ev_take(efd), -EAGAIN);
+	assert_int_equal(t_eventfd_take(efd), -EAGAIN);
 	nop_and_wait(&ring, IOSQE_ASYNC, 2);
-	assert_int_equal(ev_take(efd), 1);
+	assert_int_equal(t_eventfd_take(efd), 1);
 
 	fd = t_tmpfile(NULL, 0, NULL, sizeof(buf));
 	sqe = t_get_sqe(&ring);
@@ -230,12 +220,12 @@ static void test_eventfd_async(void **state)
 	sqe->flags |= IOSQE_ASYNC;
 	cqe = t_submit_one(&ring);
 	assert_int_equal(cqe.res, sizeof(buf));
-	assert_int_equal(ev_take(efd), 1);
+	assert_int_equal(t_eventfd_take(efd), 1);
 	/* the same read inline */
 	io_uring_prep_read(t_get_sqe(&ring), fd, buf, sizeof(buf), 0);
 	cqe = t_submit_one(&ring);
 	assert_int_equal(cqe.res, sizeof(buf));
-	assert_int_equal(ev_take(efd), -EAGAIN);
+	assert_int_equal(t_eventfd_take(efd), -EAGAIN);
 
 	/*
 	 * A read that has to wait on a socket: io_uring polls the socket and
@@ -248,7 +238,7 @@ static void test_eventfd_async(void **state)
 	assert_int_equal(write(p[1], "late", 4), 4);
 	t_reap(&ring, &cqe, 1);
 	assert_int_equal(cqe.res, 4);
-	assert_int_equal(ev_take(efd), -EAGAIN);
+	assert_int_equal(t_eventfd_take(efd), -EAGAIN);
 	close(p[0]);
 	close(p[1]);
 
@@ -266,7 +256,7 @@ static void test_eventfd_async(void **state)
 	assert_int_equal(write(p[1], "late", 4), 4);
 	t_reap(&ring, &cqe, 1);
 	assert_int_equal(cqe.res, 4);
-	assert_int_equal(ev_take(efd), nowait_pipes ? -EAGAIN : 1);
+	assert_int_equal(t_eventfd_take(efd), nowait_pipes ? -EAGAIN : 1);
 
 	/* a second registration of either kind is refused */
 	assert_int_equal(io_uring_register_eventfd(&ring, efd), -EBUSY);
@@ -418,7 +408,7 @@ static int personality_child(const char *path)
 static void test_personality_credentials(void **state)
 {
 	char path[512];
-	int fd, status;
+	int fd;
 	pid_t pid;
 
 	if (geteuid() != 0)
@@ -434,9 +424,7 @@ static void test_personality_credentials(void **state)
 	assert_true(pid >= 0);
 	if (pid == 0)
 		_exit(personality_child(path));
-	assert_int_equal(waitpid(pid, &status, 0), pid);
-	assert_true(WIFEXITED(status));
-	assert_int_equal(WEXITSTATUS(status), 0);
+	t_wait_exit(pid, 0);
 }
 
 /* ------------------------------------------------------------------ */
@@ -483,9 +471,7 @@ static void test_restrictions(void **state)
 	sqe->flags |= IOSQE_IO_LINK;
 	sqe->user_data = 1;
 	fd = t_tmpfile(NULL, 0, "restricted", 10);
-	sqe = t_get_sqe(&ring);
-	io_uring_prep_read(sqe, fd, buf, sizeof(buf), 0);
-	sqe->user_data = 2;
+	t_queue_read(&ring, fd, buf, sizeof(buf), 2);
 	assert_int_equal(io_uring_submit(&ring), 2);
 	t_reap(&ring, cqes, 2);
 	assert_int_equal(cqes[0].user_data, 1);
@@ -625,7 +611,7 @@ static void test_iowq_affinity(void **state)
 {
 	struct io_uring ring;
 	cpu_set_t mask;
-	int status, cpu = -1, i;
+	int cpu = -1, i;
 	pid_t pid;
 
 	t_ring(&ring, 4, 0);
@@ -658,9 +644,7 @@ static void test_iowq_affinity(void **state)
 	assert_true(pid >= 0);
 	if (pid == 0)
 		_exit(iowq_aff_child(cpu));
-	assert_int_equal(waitpid(pid, &status, 0), pid);
-	assert_true(WIFEXITED(status));
-	assert_int_equal(WEXITSTATUS(status), 0);
+	t_wait_exit(pid, 0);
 }
 
 /* The io-wq belongs to the task: limits set here are restored at the end. */
@@ -723,12 +707,10 @@ static void test_iowq_max_workers(void **state)
 static void queue_pipe_read(struct io_uring *ring, int fd, bool fixed,
 			    void *buf, __u64 user_data)
 {
-	struct io_uring_sqe *sqe = t_get_sqe(ring);
+	struct io_uring_sqe *sqe = t_queue_read(ring, fd, buf, 16, user_data);
 
-	io_uring_prep_read(sqe, fd, buf, 16, 0);
 	if (fixed)
 		sqe->flags |= IOSQE_FIXED_FILE;
-	sqe->user_data = user_data;
 	assert_int_equal(io_uring_submit(ring), 1);
 }
 
@@ -1002,7 +984,7 @@ static uint64_t abs_wait_ms(struct io_uring *ring, clockid_t clockid,
 			      IORING_ENTER_GETEVENTS | IORING_ENTER_EXT_ARG |
 			      IORING_ENTER_ABS_TIMER, &arg, sizeof(arg));
 	assert_int_equal(ret, -ETIME);
-	return (t_now_ns() - start) / 1000000;
+	return t_ms_since(start);
 }
 
 static void test_clock(void **state)
@@ -1160,7 +1142,7 @@ static void test_region_wait_args(void **state)
 	rw[1].flags = IORING_REG_WAIT_TS;
 	start = t_now_ns();
 	ret = io_uring_submit_and_wait_reg(&ring, &cqe, 1, 1);
-	ms = (t_now_ns() - start) / 1000000;
+	ms = t_ms_since(start);
 	assert_int_equal(ret, -ETIME);
 	assert_true(ms >= 50 && ms < 3000);
 

@@ -5,52 +5,7 @@
  */
 #include "helpers.h"
 
-#include <pthread.h>
-#include <stdlib.h>
 #include <unistd.h>
-
-static void queue_nop(struct io_uring *ring, __u64 user_data)
-{
-	struct io_uring_sqe *sqe = t_get_sqe(ring);
-
-	io_uring_prep_nop(sqe);
-	sqe->user_data = user_data;
-}
-
-static void queue_nop32(struct io_uring *ring, __u64 user_data,
-			__u64 extra1, __u64 extra2)
-{
-	struct io_uring_sqe *sqe = t_get_sqe(ring);
-
-	io_uring_prep_nop(sqe);
-	sqe->nop_flags = IORING_NOP_CQE32;
-	sqe->off = extra1;
-	sqe->addr = extra2;
-	sqe->user_data = user_data;
-}
-
-static bool kernel_has_nop_cqe32(void)
-{
-	struct io_uring ring;
-	struct io_uring_cqe cqe;
-	struct io_uring_sqe *sqe;
-	bool ok = false;
-
-	if (io_uring_queue_init(2, &ring, IORING_SETUP_CQE32))
-		return false;
-	sqe = t_get_sqe(&ring);
-	io_uring_prep_nop(sqe);
-	sqe->nop_flags = IORING_NOP_INJECT_RESULT;
-	sqe->len = 42;
-	cqe = t_submit_one(&ring);
-	if (cqe.res == 42) {
-		queue_nop32(&ring, 1, 2, 3);
-		cqe = t_submit_one(&ring);
-		ok = cqe.res == 0;
-	}
-	io_uring_queue_exit(&ring);
-	return ok;
-}
 
 /* Word @i of the second half of a 32-byte CQE copied into an array. */
 static __u64 extra_word(const struct io_uring_cqe *cqe, unsigned i)
@@ -60,33 +15,6 @@ static __u64 extra_word(const struct io_uring_cqe *cqe, unsigned i)
 
 	memcpy(&v, (const char *) next + i * sizeof(v), sizeof(v));
 	return v;
-}
-
-static struct __kernel_timespec ms_ts(unsigned ms)
-{
-	struct __kernel_timespec ts = {
-		.tv_sec = ms / 1000,
-		.tv_nsec = (long long) (ms % 1000) * 1000000,
-	};
-
-	return ts;
-}
-
-struct delayed_write {
-	int fd;
-	unsigned delay_ms;
-	const void *buf;
-	size_t len;
-};
-
-static void *delayed_write_fn(void *arg)
-{
-	struct delayed_write *dw = arg;
-
-	usleep(dw->delay_ms * 1000);
-	if (write(dw->fd, dw->buf, dw->len) != (ssize_t) dw->len)
-		abort();
-	return NULL;
 }
 
 /* --- io_uring_copy_cqes ---------------------------------------------- */
@@ -100,7 +28,7 @@ static void test_copy_cqes(void **state)
 	t_ring(&ring, 8, 0);
 	assert_int_equal(io_uring_copy_cqes(&ring, out, 16, 0, NULL), 0);
 	for (i = 0; i < 5; i++)
-		queue_nop(&ring, 30 + i);
+		t_queue_nop(&ring, 30 + i);
 	assert_int_equal(io_uring_submit(&ring), 5);
 
 	/* the first three, and the CQ moves past them */
@@ -123,13 +51,11 @@ static void test_copy_cqes(void **state)
 
 static void test_copy_cqes_wait(void **state)
 {
-	struct __kernel_timespec ts = ms_ts(20);
+	struct __kernel_timespec ts = t_ts_ms(20);
 	struct io_uring_cqe out[4];
-	struct delayed_write dw;
 	struct io_uring ring;
-	struct io_uring_sqe *sqe;
 	char wbuf[40], rbuf[40];
-	pthread_t thr;
+	struct t_writer w;
 	uint64_t start;
 	int fds[2];
 
@@ -138,32 +64,28 @@ static void test_copy_cqes_wait(void **state)
 	/* nothing in flight: the bound runs out */
 	start = t_now_ns();
 	assert_int_equal(io_uring_copy_cqes(&ring, out, 4, 1, &ts), -ETIME);
-	assert_true(t_now_ns() - start >= 20000000);
-	assert_true(t_now_ns() - start < 1000000000);
+	assert_true(t_ms_since(start) >= 20);
+	assert_true(t_ms_since(start) < 1000);
 
 	/* fewer than wait_nr by the deadline: those are returned */
-	queue_nop(&ring, 1);
+	t_queue_nop(&ring, 1);
 	assert_int_equal(io_uring_submit(&ring), 1);
 	start = t_now_ns();
 	assert_int_equal(io_uring_copy_cqes(&ring, out, 4, 2, &ts), 1);
-	assert_true(t_now_ns() - start >= 20000000);
+	assert_true(t_ms_since(start) >= 20);
 	assert_int_equal(out[0].user_data, 1);
 
 	/* a completion that comes during the wait */
 	assert_int_equal(pipe(fds), 0);
 	t_fill(wbuf, sizeof(wbuf), 3);
-	sqe = t_get_sqe(&ring);
-	io_uring_prep_read(sqe, fds[0], rbuf, sizeof(rbuf), 0);
-	sqe->user_data = 2;
+	t_queue_read(&ring, fds[0], rbuf, sizeof(rbuf), 2);
 	assert_int_equal(io_uring_submit(&ring), 1);
-	dw = (struct delayed_write) { fds[1], 30, wbuf, sizeof(wbuf) };
-	assert_int_equal(pthread_create(&thr, NULL, delayed_write_fn, &dw),
-			 0);
-	ts = ms_ts(T_WAIT_SECS * 1000);
+	t_write_later(&w, fds[1], wbuf, sizeof(wbuf), 30);
+	ts = t_ts_ms(T_WAIT_SECS * 1000);
 	start = t_now_ns();
 	assert_int_equal(io_uring_copy_cqes(&ring, out, 4, 1, &ts), 1);
-	assert_true(t_now_ns() - start < 3000000000ull);
-	pthread_join(thr, NULL);
+	assert_true(t_ms_since(start) < 3000);
+	t_write_join(&w);
 	assert_int_equal(out[0].user_data, 2);
 	assert_int_equal(out[0].res, sizeof(wbuf));
 	assert_memory_equal(rbuf, wbuf, sizeof(wbuf));
@@ -184,7 +106,7 @@ static void test_copy_cqes_overflow(void **state)
 	p.cq_entries = 4;
 	t_ring_params(&ring, 4, &p);
 	for (i = 0; i < 8; i++) {
-		queue_nop(&ring, i);
+		t_queue_nop(&ring, i);
 		if (i % 4 == 3)
 			assert_int_equal(io_uring_submit(&ring), 4);
 	}
@@ -202,15 +124,15 @@ static void test_copy_cqes_cqe32(void **state)
 {
 	struct io_uring_cqe out[2 * 6];
 	struct io_uring ring;
-	bool big = kernel_has_nop_cqe32();
+	bool big = t_has_nop_cqe32();
 	unsigned i;
 
 	t_ring(&ring, 8, IORING_SETUP_CQE32);
 	for (i = 0; i < 6; i++) {
 		if (big)
-			queue_nop32(&ring, 40 + i, 100 + i, 200 + i);
+			t_queue_nop32(&ring, 40 + i, 100 + i, 200 + i);
 		else
-			queue_nop(&ring, 40 + i);
+			t_queue_nop(&ring, 40 + i);
 	}
 	assert_int_equal(io_uring_submit_and_wait(&ring, 6), 6);
 	/* each copied entry is 32 bytes: two array slots */
@@ -242,14 +164,14 @@ static void test_copy_cqes_mixed(void **state)
 	t_ring_params(&ring, 8, &p);
 	/* tail to slot 14: small there, filler at 15, big at 0-1 */
 	for (i = 0; i < 14; i++) {
-		queue_nop(&ring, 900 + i);
+		t_queue_nop(&ring, 900 + i);
 		if (io_uring_sq_space_left(&ring) == 0 || i == 13)
 			assert_true(io_uring_submit(&ring) > 0);
 	}
 	t_reap(&ring, NULL, 14);
-	queue_nop(&ring, 1);
-	queue_nop32(&ring, 2, 0x77, 0x88);
-	queue_nop(&ring, 3);
+	t_queue_nop(&ring, 1);
+	t_queue_nop32(&ring, 2, 0x77, 0x88);
+	t_queue_nop(&ring, 3);
 	assert_int_equal(io_uring_submit_and_wait(&ring, 3), 3);
 	assert_int_equal(io_uring_cq_ready(&ring), 5);
 
@@ -279,7 +201,7 @@ static void test_flush_sq(void **state)
 	t_ring(&ring, 8, 0);
 	tail = *ring.sq.ktail;
 	for (i = 0; i < 3; i++)
-		queue_nop(&ring, 60 + i);
+		t_queue_nop(&ring, 60 + i);
 	/* handed out, not yet visible to the kernel */
 	assert_int_equal(*ring.sq.ktail, tail);
 	assert_int_equal(io_uring_sq_ready(&ring), 3);
@@ -336,7 +258,7 @@ static void test_get_sqes_contiguous(void **state)
 
 	/* six taken: three more do not fit, and none are reserved */
 	for (i = 0; i < 6; i++)
-		queue_nop(&ring, i);
+		t_queue_nop(&ring, i);
 	assert_null(io_uring_get_sqes(&ring, 3));
 	assert_int_equal(io_uring_sq_ready(&ring), 6);
 	assert_int_equal(io_uring_sq_space_left(&ring), 2);
@@ -356,7 +278,7 @@ static void test_get_sqes_wrap(void **state)
 	t_ring(&ring, 8, 0);
 	/* move the tail to slot 6 */
 	for (i = 0; i < 6; i++)
-		queue_nop(&ring, i);
+		t_queue_nop(&ring, i);
 	assert_int_equal(io_uring_submit(&ring), 6);
 	t_reap(&ring, NULL, 6);
 
@@ -380,7 +302,7 @@ static void test_get_sqes_wrap(void **state)
 
 	/* not enough room counting the padding: nothing taken */
 	for (i = 0; i < 5; i++)
-		queue_nop(&ring, 600 + i);
+		t_queue_nop(&ring, 600 + i);
 	/* tail at slot 1 of the next lap; 3 free, 3 wanted without wrap */
 	assert_non_null(io_uring_get_sqes(&ring, 3));
 	assert_int_equal(io_uring_sq_space_left(&ring), 0);
@@ -391,7 +313,7 @@ static void test_get_sqes_wrap(void **state)
 
 	/* tail at slot 6 again: three would wrap, two do not fit */
 	for (i = 0; i < 6; i++)
-		queue_nop(&ring, 700 + i);
+		t_queue_nop(&ring, 700 + i);
 	assert_null(io_uring_get_sqes(&ring, 3));
 	assert_int_equal(io_uring_sq_ready(&ring), 6);
 	assert_int_equal(io_uring_submit(&ring), 6);

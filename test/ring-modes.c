@@ -6,61 +6,9 @@
  */
 #include "helpers.h"
 
-#include <dirent.h>
 #include <stdlib.h>
 #include <sys/mman.h>
 #include <unistd.h>
-
-static void queue_nop(struct io_uring *ring, __u64 user_data)
-{
-	struct io_uring_sqe *sqe = t_get_sqe(ring);
-
-	io_uring_prep_nop(sqe);
-	sqe->user_data = user_data;
-}
-
-/* A NOP that posts a 32-byte CQE carrying @extra1 and @extra2 (6.18). */
-static void queue_nop32(struct io_uring *ring, __u64 user_data,
-			__u64 extra1, __u64 extra2)
-{
-	struct io_uring_sqe *sqe = t_get_sqe(ring);
-
-	io_uring_prep_nop(sqe);
-	sqe->nop_flags = IORING_NOP_CQE32;
-	sqe->off = extra1;
-	sqe->addr = extra2;
-	sqe->user_data = user_data;
-}
-
-static void file_roundtrip(struct io_uring *ring, int fd, size_t len,
-			   off_t off, unsigned seed)
-{
-	char *wbuf = malloc(len), *rbuf = malloc(len);
-	struct io_uring_cqe cqe;
-	struct io_uring_sqe *sqe;
-
-	assert_non_null(wbuf);
-	assert_non_null(rbuf);
-	t_fill(wbuf, len, seed);
-	memset(rbuf, 0, len);
-
-	sqe = t_get_sqe(ring);
-	io_uring_prep_write(sqe, fd, wbuf, (unsigned) len, (__u64) off);
-	sqe->user_data = 0x1000 + seed;
-	cqe = t_submit_one(ring);
-	assert_int_equal(cqe.user_data, 0x1000 + seed);
-	assert_int_equal(cqe.res, (int) len);
-
-	sqe = t_get_sqe(ring);
-	io_uring_prep_read(sqe, fd, rbuf, (unsigned) len, (__u64) off);
-	sqe->user_data = 0x2000 + seed;
-	cqe = t_submit_one(ring);
-	assert_int_equal(cqe.user_data, 0x2000 + seed);
-	assert_int_equal(cqe.res, (int) len);
-	assert_memory_equal(rbuf, wbuf, len);
-	free(wbuf);
-	free(rbuf);
-}
 
 /* Run @n NOPs in batches of @batch, checking the user_data sequence. */
 static void nop_sequence(struct io_uring *ring, unsigned n, unsigned batch)
@@ -70,7 +18,7 @@ static void nop_sequence(struct io_uring *ring, unsigned n, unsigned batch)
 
 	while (got < n) {
 		for (i = 0; i < batch && sent < n; i++)
-			queue_nop(ring, 5000 + sent++);
+			t_queue_nop(ring, 5000 + sent++);
 		assert_true(io_uring_submit(ring) > 0);
 		while (got < sent) {
 			struct __kernel_timespec ts = { .tv_sec = T_WAIT_SECS };
@@ -84,45 +32,6 @@ static void nop_sequence(struct io_uring *ring, unsigned n, unsigned batch)
 		}
 	}
 	assert_int_equal(io_uring_cq_ready(ring), 0);
-}
-
-static int count_fds(void)
-{
-	DIR *d = opendir("/proc/self/fd");
-	int n = 0;
-
-	assert_non_null(d);
-	while (readdir(d))
-		n++;
-	closedir(d);
-	return n;
-}
-
-/*
- * Does this kernel know the NOP flags, and IORING_NOP_CQE32 among them?
- * Older kernels ignore nop_flags, so ask for an injected result first.
- */
-static bool kernel_has_nop_cqe32(void)
-{
-	struct io_uring ring;
-	struct io_uring_cqe cqe;
-	struct io_uring_sqe *sqe;
-	bool ok = false;
-
-	if (io_uring_queue_init(2, &ring, IORING_SETUP_CQE32))
-		return false;
-	sqe = t_get_sqe(&ring);
-	io_uring_prep_nop(sqe);
-	sqe->nop_flags = IORING_NOP_INJECT_RESULT;
-	sqe->len = 42;
-	cqe = t_submit_one(&ring);
-	if (cqe.res == 42) {
-		queue_nop32(&ring, 1, 2, 3);
-		cqe = t_submit_one(&ring);
-		ok = cqe.res == 0;
-	}
-	io_uring_queue_exit(&ring);
-	return ok;
 }
 
 /* --- big entries ----------------------------------------------------- */
@@ -172,7 +81,7 @@ static void test_sqe128(void **state)
 	}
 
 	fd = t_tmpfile(NULL, 0, NULL, 0);
-	file_roundtrip(&ring, fd, 5000, 0, 1);
+	t_file_roundtrip(&ring, fd, 5000, 0, 1);
 	nop_sequence(&ring, 40, 8);
 	close(fd);
 	io_uring_queue_exit(&ring);
@@ -204,7 +113,7 @@ static void test_cqe32(void **state)
 	nop_sequence(&ring, 37, 3);
 
 	for (i = 0; i < 4; i++)
-		queue_nop(&ring, 70 + i);
+		t_queue_nop(&ring, 70 + i);
 	assert_int_equal(io_uring_submit_and_wait(&ring, 4), 4);
 	io_uring_for_each_cqe(&ring, head, cqe) {
 		assert_ptr_equal(cqe, &ring.cq.cqes[io_uring_cqe_index(&ring,
@@ -218,17 +127,17 @@ static void test_cqe32(void **state)
 	io_uring_cq_advance(&ring, n);
 
 	fd = t_tmpfile(NULL, 0, NULL, 0);
-	file_roundtrip(&ring, fd, 3000, 100, 2);
+	t_file_roundtrip(&ring, fd, 3000, 100, 2);
 	close(fd);
 
-	if (!kernel_has_nop_cqe32()) {
+	if (!t_has_nop_cqe32()) {
 		io_uring_queue_exit(&ring);
 		T_SKIP("kernel lacks IORING_NOP_CQE32 (6.18)");
 	}
 	for (i = 0; i < 12; i++) {
 		struct io_uring_cqe c;
 
-		queue_nop32(&ring, 90 + i, 0x1111 * i, ~0ULL - i);
+		t_queue_nop32(&ring, 90 + i, 0x1111 * i, ~0ULL - i);
 		c = t_submit_one(&ring);
 		assert_int_equal(c.user_data, 90 + i);
 		assert_int_equal(c.res, 0);
@@ -261,7 +170,7 @@ static void advance_cq(struct io_uring *ring, unsigned n)
 	unsigned i;
 
 	for (i = 0; i < n; i++) {
-		queue_nop(ring, 900 + i);
+		t_queue_nop(ring, 900 + i);
 		if (io_uring_sq_space_left(ring) == 0 || i == n - 1)
 			assert_true(io_uring_submit(ring) > 0);
 	}
@@ -274,9 +183,9 @@ static void test_cqe_mixed(void **state)
 	struct io_uring_cqe *cqe;
 
 	mixed_ring(&ring);
-	queue_nop(&ring, 1);
-	queue_nop32(&ring, 2, 0xaaaa, 0xbbbb);
-	queue_nop(&ring, 3);
+	t_queue_nop(&ring, 1);
+	t_queue_nop32(&ring, 2, 0xaaaa, 0xbbbb);
+	t_queue_nop(&ring, 3);
 	assert_int_equal(io_uring_submit_and_wait(&ring, 3), 3);
 	/* four slots for three entries */
 	assert_int_equal(io_uring_cq_ready(&ring), 4);
@@ -312,7 +221,7 @@ static void test_cqe_mixed_filler_hidden(void **state)
 	mixed_ring(&ring);
 	/* tail at slot 15, one slot before the wrap */
 	advance_cq(&ring, 15);
-	queue_nop32(&ring, 50, 5, 6);
+	t_queue_nop32(&ring, 50, 5, 6);
 	assert_int_equal(io_uring_submit_and_wait(&ring, 1), 1);
 	/* filler in slot 15, the big entry in slots 0-1 */
 	assert_int_equal(io_uring_cq_ready(&ring), 3);
@@ -328,7 +237,7 @@ static void test_cqe_mixed_filler_hidden(void **state)
 
 	/* the same with peek, one lap later */
 	advance_cq(&ring, 13);
-	queue_nop32(&ring, 51, 7, 8);
+	t_queue_nop32(&ring, 51, 7, 8);
 	assert_int_equal(io_uring_submit_and_wait(&ring, 1), 1);
 	assert_int_equal(io_uring_cq_ready(&ring), 3);
 	assert_int_equal(io_uring_peek_cqe(&ring, &cqe), 0);
@@ -350,9 +259,9 @@ static void test_cqe_mixed_walks(void **state)
 	mixed_ring(&ring);
 	/* small at slot 14, filler at 15, big at 0-1, small at 2 */
 	advance_cq(&ring, 14);
-	queue_nop(&ring, 60);
-	queue_nop32(&ring, 61, 1, 2);
-	queue_nop(&ring, 62);
+	t_queue_nop(&ring, 60);
+	t_queue_nop32(&ring, 61, 1, 2);
+	t_queue_nop(&ring, 62);
 	assert_int_equal(io_uring_submit_and_wait(&ring, 3), 3);
 	assert_int_equal(io_uring_cq_ready(&ring), 5);
 
@@ -401,9 +310,9 @@ static void test_cqe_mixed_walks(void **state)
 	assert_int_equal(io_uring_cq_ready(&ring), 0);
 
 	/* a count smaller than what is there, ending on a big entry */
-	queue_nop(&ring, 70);
-	queue_nop32(&ring, 71, 3, 4);
-	queue_nop(&ring, 72);
+	t_queue_nop(&ring, 70);
+	t_queue_nop32(&ring, 71, 3, 4);
+	t_queue_nop(&ring, 72);
 	assert_int_equal(io_uring_submit_and_wait(&ring, 3), 3);
 	assert_int_equal(io_uring_peek_batch_cqe(&ring, batch, 2), 2);
 	assert_int_equal(batch[1]->user_data, 71);
@@ -431,12 +340,12 @@ static void test_sqe_mixed(void **state)
 	assert_int_equal(ret, 0);
 	assert_int_equal(io_uring_sqe_shift(&ring), 0);
 
-	queue_nop(&ring, 1);
+	t_queue_nop(&ring, 1);
 	sqe = io_uring_get_sqe128(&ring);
 	assert_non_null(sqe);
 	io_uring_prep_nop128(sqe);
 	sqe->user_data = 2;
-	queue_nop(&ring, 3);
+	t_queue_nop(&ring, 3);
 	assert_int_equal(io_uring_submit(&ring), 4);
 	t_reap(&ring, cqes, 3);
 	assert_int_equal(cqes[0].user_data, 1);
@@ -491,7 +400,7 @@ static void test_no_sqarray(void **state)
 	{
 		int fd = t_tmpfile(NULL, 0, NULL, 0);
 
-		file_roundtrip(&ring, fd, 777, 3, 3);
+		t_file_roundtrip(&ring, fd, 777, 3, 3);
 		close(fd);
 	}
 	io_uring_queue_exit(&ring);
@@ -514,7 +423,7 @@ static void check_app_mem_ring(struct io_uring *ring, void *mem, int used,
 		    (char *) ring->sq.khead < hi);
 
 	fd = t_tmpfile(NULL, 0, NULL, 0);
-	file_roundtrip(ring, fd, 4000, 0, 4);
+	t_file_roundtrip(ring, fd, 4000, 0, 4);
 	close(fd);
 	nop_sequence(ring, 50, ring->sq.ring_entries);
 }
@@ -605,7 +514,7 @@ static void test_no_mmap_sizes(void **state)
 	assert_int_equal(need % sysconf(_SC_PAGESIZE), 0);
 
 	/* one byte short */
-	fds = count_fds();
+	fds = t_count_fds();
 	memset(&p, 0, sizeof(p));
 	p.flags = IORING_SETUP_NO_SQARRAY;
 	memset(&ring, 0x5a, sizeof(ring));
@@ -613,7 +522,7 @@ static void test_no_mmap_sizes(void **state)
 						 (size_t) need - 1), -ENOMEM);
 	assert_int_equal(ring.ring_fd, -1);
 	assert_null(ring.sq.ring_ptr);
-	assert_int_equal(count_fds(), fds);
+	assert_int_equal(t_count_fds(), fds);
 
 	/* exactly enough, and the whole of it is reported used */
 	memset(&p, 0, sizeof(p));
@@ -643,7 +552,7 @@ static void test_no_mmap_library_memory(void **state)
 	t_ring(&ring, 8, IORING_SETUP_NO_MMAP);
 	assert_non_null(ring.sq.sqes);
 	fd = t_tmpfile(NULL, 0, NULL, 0);
-	file_roundtrip(&ring, fd, 9000, 0, 5);
+	t_file_roundtrip(&ring, fd, 9000, 0, 5);
 	close(fd);
 	nop_sequence(&ring, 40, 8);
 	io_uring_queue_exit(&ring);
@@ -667,15 +576,15 @@ static void test_registered_fd_only(void **state)
 	int fds_before, fd;
 
 	fd = t_tmpfile(NULL, 0, NULL, 0);
-	fds_before = count_fds();
+	fds_before = t_count_fds();
 	t_ring(&ring, 8, IORING_SETUP_NO_MMAP |
 			 IORING_SETUP_REGISTERED_FD_ONLY);
 	/* no file descriptor anywhere */
 	assert_int_equal(ring.ring_fd, -1);
 	assert_true(ring.enter_ring_fd >= 0);
-	assert_int_equal(count_fds(), fds_before);
+	assert_int_equal(t_count_fds(), fds_before);
 
-	file_roundtrip(&ring, fd, 2000, 0, 6);
+	t_file_roundtrip(&ring, fd, 2000, 0, 6);
 	nop_sequence(&ring, 20, 4);
 
 	/* registration goes through the registered index too */
@@ -725,7 +634,6 @@ static void test_resize_rings(void **state)
 	struct io_uring ring;
 	struct io_uring_cqe cqe;
 	struct io_uring_cqe *c;
-	struct io_uring_sqe *sqe;
 	char wbuf[48], rbuf[48];
 	int fds[2], ret;
 
@@ -734,14 +642,12 @@ static void test_resize_rings(void **state)
 	assert_int_equal(pipe(fds), 0);
 
 	/* a read in flight, two CQEs unreaped, two SQEs published */
-	sqe = t_get_sqe(&ring);
-	io_uring_prep_read(sqe, fds[0], rbuf, sizeof(rbuf), 0);
-	sqe->user_data = 1;
-	queue_nop(&ring, 2);
-	queue_nop(&ring, 3);
+	t_queue_read(&ring, fds[0], rbuf, sizeof(rbuf), 1);
+	t_queue_nop(&ring, 2);
+	t_queue_nop(&ring, 3);
 	assert_int_equal(io_uring_submit(&ring), 3);
-	queue_nop(&ring, 4);
-	queue_nop(&ring, 5);
+	t_queue_nop(&ring, 4);
+	t_queue_nop(&ring, 5);
 	assert_int_equal(io_uring_flush_sq(&ring), 2);
 
 	memset(&p, 0, sizeof(p));
@@ -789,7 +695,7 @@ static void test_resize_rings(void **state)
 		unsigned i;
 
 		for (i = 0; i < 32; i++)
-			queue_nop(&ring, i);
+			t_queue_nop(&ring, i);
 		assert_int_equal(io_uring_submit_and_wait(&ring, 32), 32);
 		assert_int_equal(io_uring_cq_ready(&ring), 32);
 		io_uring_cq_advance(&ring, 32);

@@ -6,43 +6,8 @@
  */
 #include "helpers.h"
 
-#include <stdlib.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
-
-static void queue_nop(struct io_uring *ring, __u64 user_data)
-{
-	struct io_uring_sqe *sqe = t_get_sqe(ring);
-
-	io_uring_prep_nop(sqe);
-	sqe->user_data = user_data;
-}
-
-static void file_roundtrip(struct io_uring *ring, int fd, size_t len,
-			   off_t off, unsigned seed)
-{
-	char *wbuf = malloc(len), *rbuf = malloc(len);
-	struct io_uring_cqe cqe;
-	struct io_uring_sqe *sqe;
-
-	assert_non_null(wbuf);
-	assert_non_null(rbuf);
-	t_fill(wbuf, len, seed);
-	memset(rbuf, 0, len);
-
-	sqe = t_get_sqe(ring);
-	io_uring_prep_write(sqe, fd, wbuf, (unsigned) len, (__u64) off);
-	cqe = t_submit_one(ring);
-	assert_int_equal(cqe.res, (int) len);
-
-	sqe = t_get_sqe(ring);
-	io_uring_prep_read(sqe, fd, rbuf, (unsigned) len, (__u64) off);
-	cqe = t_submit_one(ring);
-	assert_int_equal(cqe.res, (int) len);
-	assert_memory_equal(rbuf, wbuf, len);
-	free(wbuf);
-	free(rbuf);
-}
 
 /* Every path into io_uring_enter() the library has, with real results. */
 static void exercise_enters(struct io_uring *ring, int fd)
@@ -51,10 +16,10 @@ static void exercise_enters(struct io_uring *ring, int fd)
 	struct io_uring_cqe *cqe;
 	unsigned i;
 
-	file_roundtrip(ring, fd, 3000, 0, 1);
+	t_file_roundtrip(ring, fd, 3000, 0, 1);
 
-	queue_nop(ring, 1);
-	queue_nop(ring, 2);
+	t_queue_nop(ring, 1);
+	t_queue_nop(ring, 2);
 	assert_int_equal(io_uring_submit_and_wait(ring, 2), 2);
 	assert_int_equal(io_uring_cq_ready(ring), 2);
 	io_uring_cq_advance(ring, 2);
@@ -62,19 +27,19 @@ static void exercise_enters(struct io_uring *ring, int fd)
 	assert_int_equal(io_uring_wait_cqe_timeout(ring, &cqe, &ts), -ETIME);
 	assert_int_equal(io_uring_get_events(ring), 0);
 
-	queue_nop(ring, 3);
+	t_queue_nop(ring, 3);
 	assert_int_equal(io_uring_submit_and_get_events(ring), 1);
 	t_reap(ring, NULL, 1);
 
 	ts.tv_sec = 1;
-	queue_nop(ring, 4);
+	t_queue_nop(ring, 4);
 	assert_int_equal(io_uring_submit_and_wait_timeout(ring, &cqe, 1, &ts,
 							  NULL), 1);
 	assert_int_equal(cqe->user_data, 4);
 	io_uring_cqe_seen(ring, cqe);
 
 	for (i = 0; i < 3; i++)
-		queue_nop(ring, 10 + i);
+		t_queue_nop(ring, 10 + i);
 	assert_int_equal(io_uring_submit(ring), 3);
 	assert_int_equal(io_uring_wait_cqes(ring, &cqe, 3, &ts, NULL), 0);
 	assert_int_equal(cqe->user_data, 10);
@@ -109,7 +74,7 @@ static void test_register_ring_fd(void **state)
 
 	/* and again, left registered for queue_exit to clean up */
 	assert_int_equal(io_uring_register_ring_fd(&ring), 1);
-	file_roundtrip(&ring, fd, 100, 5000, 2);
+	t_file_roundtrip(&ring, fd, 100, 5000, 2);
 	close(fd);
 	io_uring_queue_exit(&ring);
 }
@@ -126,10 +91,10 @@ static void test_registered_ring_sqpoll(void **state)
 	t_ring_params(&ring, 8, &p);
 	assert_int_equal(io_uring_register_ring_fd(&ring), 1);
 	fd = t_tmpfile(NULL, 0, NULL, 0);
-	file_roundtrip(&ring, fd, 4096, 0, 3);
+	t_file_roundtrip(&ring, fd, 4096, 0, 3);
 	/* the wakeup enter goes through the index too */
 	t_wait_sq_flag(&ring, IORING_SQ_NEED_WAKEUP);
-	file_roundtrip(&ring, fd, 4096, 4096, 4);
+	t_file_roundtrip(&ring, fd, 4096, 4096, 4);
 	close(fd);
 	io_uring_queue_exit(&ring);
 }
@@ -190,7 +155,7 @@ static void test_close_ring_fd(void **state)
 	efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	assert_true(efd >= 0);
 	assert_int_equal(io_uring_register_eventfd(&ring, efd), 0);
-	queue_nop(&ring, 9);
+	t_queue_nop(&ring, 9);
 	t_submit_one(&ring);
 	assert_int_equal(read(efd, &v, sizeof(v)), sizeof(v));
 	assert_true(v == 1);

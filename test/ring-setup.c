@@ -8,72 +8,19 @@
  */
 #include "helpers.h"
 
-#include <dirent.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
-static void queue_nop(struct io_uring *ring, __u64 user_data)
-{
-	struct io_uring_sqe *sqe = t_get_sqe(ring);
-
-	io_uring_prep_nop(sqe);
-	sqe->user_data = user_data;
-}
-
-/* Write @len pattern bytes at @off through the ring, read them back. */
-static void file_roundtrip(struct io_uring *ring, int fd, size_t len,
-			   off_t off, unsigned seed)
-{
-	char *wbuf = malloc(len), *rbuf = malloc(len);
-	struct io_uring_cqe cqe;
-	struct io_uring_sqe *sqe;
-
-	assert_non_null(wbuf);
-	assert_non_null(rbuf);
-	t_fill(wbuf, len, seed);
-	memset(rbuf, 0, len);
-
-	sqe = t_get_sqe(ring);
-	io_uring_prep_write(sqe, fd, wbuf, (unsigned) len, (__u64) off);
-	sqe->user_data = 0x1000 + seed;
-	cqe = t_submit_one(ring);
-	assert_int_equal(cqe.user_data, 0x1000 + seed);
-	assert_int_equal(cqe.res, (int) len);
-
-	sqe = t_get_sqe(ring);
-	io_uring_prep_read(sqe, fd, rbuf, (unsigned) len, (__u64) off);
-	sqe->user_data = 0x2000 + seed;
-	cqe = t_submit_one(ring);
-	assert_int_equal(cqe.user_data, 0x2000 + seed);
-	assert_int_equal(cqe.res, (int) len);
-	assert_memory_equal(rbuf, wbuf, len);
-	free(wbuf);
-	free(rbuf);
-}
-
 static void nop_roundtrip(struct io_uring *ring, __u64 user_data)
 {
 	struct io_uring_cqe cqe;
 
-	queue_nop(ring, user_data);
+	t_queue_nop(ring, user_data);
 	cqe = t_submit_one(ring);
 	assert_int_equal(cqe.user_data, user_data);
 	assert_int_equal(cqe.res, 0);
-}
-
-static int count_fds(void)
-{
-	DIR *d = opendir("/proc/self/fd");
-	struct dirent *de;
-	int n = 0;
-
-	assert_non_null(d);
-	while ((de = readdir(d)))
-		n++;
-	closedir(d);
-	return n;
 }
 
 /* --- IOPOLL ---------------------------------------------------------- */
@@ -135,9 +82,7 @@ static void test_iopoll(void **state)
 	io_uring_prep_write(sqe, dfd, wbuf, 8192, 0);
 	sqe->user_data = 1;
 	cqes[0] = iopoll_submit_one(&ring);
-	sqe = t_get_sqe(&ring);
-	io_uring_prep_read(sqe, dfd, rbuf, 8192, 0);
-	sqe->user_data = 2;
+	t_queue_read(&ring, dfd, rbuf, 8192, 2);
 	cqes[1] = iopoll_submit_one(&ring);
 
 	for (i = 0; i < 2; i++) {
@@ -167,22 +112,19 @@ static void test_iopoll_rules(void **state)
 {
 	struct io_uring ring;
 	struct io_uring_cqe cqe;
-	struct io_uring_sqe *sqe;
 	char buf[64];
 	int fd;
 
 	t_ring(&ring, 4, IORING_SETUP_IOPOLL);
 	/* a NOP completes like anywhere else */
-	queue_nop(&ring, 3);
+	t_queue_nop(&ring, 3);
 	cqe = iopoll_submit_one(&ring);
 	assert_int_equal(cqe.user_data, 3);
 	assert_int_equal(cqe.res, 0);
 
 	/* buffered file I/O cannot be polled */
 	fd = t_tmpfile(NULL, 0, NULL, sizeof(buf));
-	sqe = t_get_sqe(&ring);
-	io_uring_prep_read(sqe, fd, buf, sizeof(buf), 0);
-	sqe->user_data = 4;
+	t_queue_read(&ring, fd, buf, sizeof(buf), 4);
 	cqe = iopoll_submit_one(&ring);
 	assert_int_equal(cqe.user_data, 4);
 	assert_int_equal(cqe.res, -EOPNOTSUPP);
@@ -255,7 +197,7 @@ static void test_sqpoll_awake_needs_no_enter(void **state)
 	saved = ring.enter_ring_fd;
 	ring.enter_ring_fd = devnull;
 
-	queue_nop(&ring, 42);
+	t_queue_nop(&ring, 42);
 	assert_int_equal(io_uring_submit(&ring), 1);
 	assert_true(spin_for_cqe(&ring, T_WAIT_SECS * 1000));
 	assert_int_equal(io_uring_peek_cqe(&ring, &cqe), 0);
@@ -275,14 +217,14 @@ static void test_sqpoll_wakeup_after_idle(void **state)
 
 	sqpoll_ring(&ring, 10, 0, 0);
 	fd = t_tmpfile(NULL, 0, NULL, 0);
-	file_roundtrip(&ring, fd, 4096, 0, 1);
+	t_file_roundtrip(&ring, fd, 4096, 0, 1);
 
 	/* after sq_thread_idle the poller sleeps and asks to be woken */
 	t_wait_sq_flag(&ring, IORING_SQ_NEED_WAKEUP);
 	nop_roundtrip(&ring, 7);
 
 	t_wait_sq_flag(&ring, IORING_SQ_NEED_WAKEUP);
-	file_roundtrip(&ring, fd, 10000, 4096, 2);
+	t_file_roundtrip(&ring, fd, 10000, 4096, 2);
 	close(fd);
 	io_uring_queue_exit(&ring);
 }
@@ -310,7 +252,7 @@ static void test_sqpoll_sq_aff(void **state)
 	sqpoll_ring(&ring, 100, IORING_SETUP_SQ_AFF, 0);
 	assert_true(ring.flags & IORING_SETUP_SQ_AFF);
 	fd = t_tmpfile(NULL, 0, NULL, 0);
-	file_roundtrip(&ring, fd, 6000, 0, 3);
+	t_file_roundtrip(&ring, fd, 6000, 0, 3);
 	close(fd);
 	io_uring_queue_exit(&ring);
 
@@ -343,7 +285,7 @@ static void test_cqsize(void **state)
 
 	/* 64 completions fit without reaping, 4 SQEs at a time */
 	for (i = 0; i < 64; i++) {
-		queue_nop(&ring, i);
+		t_queue_nop(&ring, i);
 		if (i % 4 == 3)
 			assert_int_equal(io_uring_submit(&ring), 4);
 	}
@@ -432,7 +374,7 @@ static void test_attach_wq(void **state)
 
 	/* b keeps working once a is gone */
 	io_uring_queue_exit(&a);
-	file_roundtrip(&b, fd, 512, 8192, 5);
+	t_file_roundtrip(&b, fd, 512, 8192, 5);
 	io_uring_queue_exit(&b);
 	close(fd);
 }
@@ -441,7 +383,7 @@ static void test_attach_wq_bad_fd(void **state)
 {
 	struct io_uring_params p;
 	struct io_uring ring;
-	int fds_before = count_fds();
+	int fds_before = t_count_fds();
 	int fd;
 
 	/* an fd number that is not open */
@@ -467,7 +409,7 @@ static void test_attach_wq_bad_fd(void **state)
 	assert_int_equal(io_uring_queue_init_params(4, &ring, &p), -EINVAL);
 	assert_int_equal(ring.ring_fd, -1);
 	close(fd);
-	assert_int_equal(count_fds(), fds_before);
+	assert_int_equal(t_count_fds(), fds_before);
 }
 
 /* --- R_DISABLED ------------------------------------------------------ */
@@ -483,7 +425,7 @@ static void test_r_disabled(void **state)
 	/* nothing queued: no enter, so no error either */
 	assert_int_equal(io_uring_submit(&ring), 0);
 
-	queue_nop(&ring, 11);
+	t_queue_nop(&ring, 11);
 	assert_int_equal(io_uring_submit(&ring), -EBADFD);
 	assert_int_equal(io_uring_cq_ready(&ring), 0);
 
@@ -498,7 +440,7 @@ static void test_r_disabled(void **state)
 	assert_int_equal(io_uring_enable_rings(&ring), -EBADFD);
 
 	fd = t_tmpfile(NULL, 0, NULL, 0);
-	file_roundtrip(&ring, fd, 2048, 0, 6);
+	t_file_roundtrip(&ring, fd, 2048, 0, 6);
 	close(fd);
 	io_uring_queue_exit(&ring);
 }
@@ -512,7 +454,7 @@ static void test_r_disabled_sqpoll(void **state)
 	p.flags = IORING_SETUP_SQPOLL | IORING_SETUP_R_DISABLED;
 	p.sq_thread_idle = 100;
 	t_ring_params(&ring, 4, &p);
-	queue_nop(&ring, 3);
+	t_queue_nop(&ring, 3);
 	assert_int_equal(io_uring_submit_and_wait(&ring, 1), -EBADFD);
 	assert_int_equal(io_uring_enable_rings(&ring), 0);
 	/* the poller starts now and picks up what was queued */
@@ -527,11 +469,11 @@ static void queue_batch_with_bad_sqe(struct io_uring *ring)
 {
 	struct io_uring_sqe *sqe;
 
-	queue_nop(ring, 1);
+	t_queue_nop(ring, 1);
 	sqe = t_get_sqe(ring);
 	sqe->opcode = 0xfe;		/* no such opcode */
 	sqe->user_data = 2;
-	queue_nop(ring, 3);
+	t_queue_nop(ring, 3);
 }
 
 /* The kernel may post the error CQE before or after its neighbours. */
@@ -581,32 +523,6 @@ static void test_submit_all(void **state)
 
 /* --- task-work modes ------------------------------------------------- */
 
-struct delayed_write {
-	int fd;
-	unsigned delay_ms;
-	const void *buf;
-	size_t len;
-};
-
-static void *delayed_write_fn(void *arg)
-{
-	struct delayed_write *dw = arg;
-
-	usleep(dw->delay_ms * 1000);
-	if (write(dw->fd, dw->buf, dw->len) != (ssize_t) dw->len)
-		abort();
-	return NULL;
-}
-
-static void queue_pipe_read(struct io_uring *ring, int fd, void *buf,
-			    unsigned len, __u64 user_data)
-{
-	struct io_uring_sqe *sqe = t_get_sqe(ring);
-
-	io_uring_prep_read(sqe, fd, buf, len, 0);
-	sqe->user_data = user_data;
-}
-
 /*
  * The task-work tests leave pipe reads pending.  Should an assertion fail,
  * cmocka longjmps out of the test with such a read still in flight (on 6.1
@@ -646,22 +562,19 @@ static int tw_teardown(void **state)
 static void test_coop_taskrun(void **state)
 {
 	struct io_uring *ring = &tw.ring;
-	struct delayed_write dw;
 	struct io_uring_cqe cqe;
-	pthread_t thr;
+	struct t_writer w;
 
 	tw_start(IORING_SETUP_COOP_TASKRUN | IORING_SETUP_TASKRUN_FLAG);
 	t_fill(tw.wbuf, sizeof(tw.wbuf), 7);
-	queue_pipe_read(ring, tw.fds[0], tw.rbuf, sizeof(tw.rbuf), 5);
+	t_queue_read(ring, tw.fds[0], tw.rbuf, sizeof(tw.rbuf), 5);
 	assert_int_equal(io_uring_submit(ring), 1);
 	assert_int_equal(io_uring_cq_ready(ring), 0);
 
 	/* another thread completes the read: its task work comes to us */
-	dw = (struct delayed_write) { tw.fds[1], 20, tw.wbuf, sizeof(tw.wbuf) };
-	assert_int_equal(pthread_create(&thr, NULL, delayed_write_fn, &dw),
-			 0);
+	t_write_later(&w, tw.fds[1], tw.wbuf, sizeof(tw.wbuf), 20);
 	t_reap(ring, &cqe, 1);
-	pthread_join(thr, NULL);
+	t_write_join(&w);
 	assert_int_equal(cqe.user_data, 5);
 	assert_int_equal(cqe.res, sizeof(tw.wbuf));
 	assert_memory_equal(tw.rbuf, tw.wbuf, sizeof(tw.wbuf));
@@ -675,8 +588,7 @@ static void tw_read_after_write(__u64 user_data, unsigned seed)
 {
 	t_fill(tw.wbuf, sizeof(tw.wbuf), seed);
 	memset(tw.rbuf, 0, sizeof(tw.rbuf));
-	queue_pipe_read(&tw.ring, tw.fds[0], tw.rbuf, sizeof(tw.rbuf),
-			user_data);
+	t_queue_read(&tw.ring, tw.fds[0], tw.rbuf, sizeof(tw.rbuf), user_data);
 	assert_int_equal(io_uring_submit(&tw.ring), 1);
 	assert_int_equal(write(tw.fds[1], tw.wbuf, sizeof(tw.wbuf)),
 			 sizeof(tw.wbuf));
@@ -723,7 +635,7 @@ static void test_defer_taskrun(void **state)
 
 	/* and so does submit_and_get_events, along with a new NOP */
 	tw_read_after_write(23, 10);
-	queue_nop(ring, 24);
+	t_queue_nop(ring, 24);
 	assert_int_equal(io_uring_submit_and_get_events(ring), 1);
 	/* the NOP is there at once, the read at once or a little later */
 	assert_true(io_uring_cq_ready(ring) >= 1);
@@ -750,25 +662,30 @@ static void *submit_from_thread(void *arg)
 	return NULL;
 }
 
+/* io_uring_submit(@ring) from another thread; returns what it returned. */
+static int submit_elsewhere(struct io_uring *ring)
+{
+	struct other_thread_submit o = { .ring = ring, .ret = 1234 };
+	pthread_t thr;
+
+	assert_int_equal(pthread_create(&thr, NULL, submit_from_thread, &o),
+			 0);
+	pthread_join(thr, NULL);
+	return o.ret;
+}
+
 static void test_single_issuer(void **state)
 {
-	struct other_thread_submit o;
 	struct io_uring ring;
-	pthread_t thr;
 	int fd;
 
 	t_ring(&ring, 4, IORING_SETUP_SINGLE_ISSUER);
 	fd = t_tmpfile(NULL, 0, NULL, 0);
-	file_roundtrip(&ring, fd, 1000, 0, 12);
+	t_file_roundtrip(&ring, fd, 1000, 0, 12);
 
 	/* another task may not submit */
-	queue_nop(&ring, 31);
-	o.ring = &ring;
-	o.ret = 1234;
-	assert_int_equal(pthread_create(&thr, NULL, submit_from_thread, &o),
-			 0);
-	pthread_join(thr, NULL);
-	assert_int_equal(o.ret, -EEXIST);
+	t_queue_nop(&ring, 31);
+	assert_int_equal(submit_elsewhere(&ring), -EEXIST);
 
 	/* the creator still can, and the refused SQE is still there */
 	assert_int_equal(io_uring_submit(&ring), 1);
@@ -779,21 +696,14 @@ static void test_single_issuer(void **state)
 
 static void test_single_issuer_enabled_elsewhere(void **state)
 {
-	struct other_thread_submit o;
 	struct io_uring ring;
-	pthread_t thr;
 
 	/* with R_DISABLED, the task that enables the ring owns it */
 	t_ring(&ring, 4, IORING_SETUP_SINGLE_ISSUER |
 			 IORING_SETUP_R_DISABLED);
 	assert_int_equal(io_uring_enable_rings(&ring), 0);
-	queue_nop(&ring, 1);
-	o.ring = &ring;
-	o.ret = 1234;
-	assert_int_equal(pthread_create(&thr, NULL, submit_from_thread, &o),
-			 0);
-	pthread_join(thr, NULL);
-	assert_int_equal(o.ret, -EEXIST);
+	t_queue_nop(&ring, 1);
+	assert_int_equal(submit_elsewhere(&ring), -EEXIST);
 	assert_int_equal(io_uring_submit(&ring), 1);
 	t_reap(&ring, NULL, 1);
 	io_uring_queue_exit(&ring);
@@ -805,7 +715,7 @@ static void expect_refused(unsigned entries, struct io_uring_params *p,
 			   int err)
 {
 	struct io_uring ring;
-	int fds_before = count_fds();
+	int fds_before = t_count_fds();
 
 	memset(&ring, 0x5a, sizeof(ring));
 	assert_int_equal(io_uring_queue_init_params(entries, &ring, p), err);
@@ -813,7 +723,7 @@ static void expect_refused(unsigned entries, struct io_uring_params *p,
 	assert_null(ring.sq.ring_ptr);
 	assert_null(ring.cq.ring_ptr);
 	assert_null(ring.sq.sqes);
-	assert_int_equal(count_fds(), fds_before);
+	assert_int_equal(t_count_fds(), fds_before);
 }
 
 static void test_refused_setups(void **state)
