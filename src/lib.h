@@ -9,23 +9,48 @@
 #define LIBURING_INTERNAL
 #include "liburing.h"
 
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#ifndef __NR_io_uring_setup
+#define __NR_io_uring_setup	425
+#endif
+#ifndef __NR_io_uring_enter
+#define __NR_io_uring_enter	426
+#endif
+#ifndef __NR_io_uring_register
+#define __NR_io_uring_register	427
+#endif
+
+/*
+ * The bits that turn on an io_uring_enter() flag have that flag's value,
+ * so the flags every enter carries are one mask away (ring_enter_flags()).
+ */
 enum {
-	INT_FLAG_REG_RING	= 1,	/* enter through the registered index */
-	INT_FLAG_REG_REG_RING	= 2,	/* register through it too */
+	INT_FLAG_REG_REG_RING	= 2,	/* register through the index too */
 	INT_FLAG_APP_MEM	= 4,	/* ring memory belongs to the caller */
-	INT_FLAG_NO_IOWAIT	= 8,	/* waits pass IORING_ENTER_NO_IOWAIT */
+	INT_FLAG_REG_RING	= IORING_ENTER_REGISTERED_RING,	/* 1 << 4 */
+	INT_FLAG_NO_IOWAIT	= IORING_ENTER_NO_IOWAIT,	/* 1 << 7 */
 };
 
 /* Flags every io_uring_enter() on this ring carries. */
 static inline unsigned ring_enter_flags(const struct io_uring *ring)
 {
-	unsigned flags = 0;
+	return ring->int_flags & (INT_FLAG_REG_RING | INT_FLAG_NO_IOWAIT);
+}
 
-	if (ring->int_flags & INT_FLAG_REG_RING)
-		flags |= IORING_ENTER_REGISTERED_RING;
-	if (ring->int_flags & INT_FLAG_NO_IOWAIT)
-		flags |= IORING_ENTER_NO_IOWAIT;
-	return flags;
+/*
+ * io_uring_enter(2) through libc's syscall(2), inlined into the submit and
+ * wait paths so that they make no further library calls on the way.
+ */
+static inline int sys_io_uring_enter(unsigned int fd, unsigned int to_submit,
+				     unsigned int min_complete,
+				     unsigned int flags, void *arg, size_t sz)
+{
+	long ret = syscall(__NR_io_uring_enter, fd, to_submit, min_complete,
+			   flags, arg, sz);
+
+	return ret < 0 ? -errno : (int) ret;
 }
 
 /* io_uring_register() on this ring, through its registered index if any. */

@@ -43,7 +43,7 @@ static bool cq_ring_needs_enter(struct io_uring *ring)
  * Publish the SQEs handed out since the last flush.  The SQ array, when
  * present, already maps every slot to its own SQE.
  */
-static unsigned flush_sq(struct io_uring *ring)
+static inline unsigned flush_sq(struct io_uring *ring)
 {
 	struct io_uring_sq *sq = &ring->sq;
 	unsigned tail = sq->sqe_tail;
@@ -114,7 +114,7 @@ static int get_cqe(struct io_uring *ring, struct io_uring_cqe **cqe_ptr,
 		}
 
 		flags |= ring_enter_flags(ring);
-		ret = io_uring_enter2((unsigned) ring->enter_ring_fd,
+		ret = sys_io_uring_enter((unsigned) ring->enter_ring_fd,
 				      data->submit, data->wait_nr, flags,
 				      data->arg, data->sz);
 		if (ret < 0) {
@@ -385,7 +385,7 @@ int io_uring_submit_and_wait_reg(struct io_uring *ring,
 	return get_cqe(ring, cqe_ptr, &data);
 }
 
-static int submit(struct io_uring *ring, unsigned submitted,
+static inline int submit(struct io_uring *ring, unsigned submitted,
 		  unsigned wait_nr, bool getevents)
 {
 	bool cq_needs_enter = getevents || wait_nr || cq_ring_needs_enter(ring);
@@ -396,8 +396,8 @@ static int submit(struct io_uring *ring, unsigned submitted,
 
 	if (cq_needs_enter)
 		flags |= IORING_ENTER_GETEVENTS;
-	return io_uring_enter((unsigned) ring->enter_ring_fd, submitted,
-			      wait_nr, flags, NULL);
+	return sys_io_uring_enter((unsigned) ring->enter_ring_fd, submitted,
+				  wait_nr, flags, NULL, _NSIG / 8);
 }
 
 int io_uring_submit(struct io_uring *ring)
@@ -417,16 +417,16 @@ int io_uring_submit_and_get_events(struct io_uring *ring)
 
 int io_uring_get_events(struct io_uring *ring)
 {
-	return io_uring_enter((unsigned) ring->enter_ring_fd, 0, 0,
-			      IORING_ENTER_GETEVENTS | ring_enter_flags(ring),
-			      NULL);
+	return sys_io_uring_enter((unsigned) ring->enter_ring_fd, 0, 0,
+				  IORING_ENTER_GETEVENTS |
+				  ring_enter_flags(ring), NULL, _NSIG / 8);
 }
 
 int __io_uring_sqring_wait(struct io_uring *ring)
 {
-	return io_uring_enter((unsigned) ring->enter_ring_fd, 0, 0,
-			      IORING_ENTER_SQ_WAIT | ring_enter_flags(ring),
-			      NULL);
+	return sys_io_uring_enter((unsigned) ring->enter_ring_fd, 0, 0,
+				  IORING_ENTER_SQ_WAIT | ring_enter_flags(ring),
+				  NULL, _NSIG / 8);
 }
 
 /* Exported for binaries built when io_uring_get_sqe was not inline. */

@@ -5,19 +5,6 @@
  */
 #include "lib.h"
 
-#include <sys/syscall.h>
-#include <unistd.h>
-
-#ifndef __NR_io_uring_setup
-#define __NR_io_uring_setup	425
-#endif
-#ifndef __NR_io_uring_enter
-#define __NR_io_uring_enter	426
-#endif
-#ifndef __NR_io_uring_register
-#define __NR_io_uring_register	427
-#endif
-
 static int result(long ret)
 {
 	return ret < 0 ? -errno : (int) ret;
@@ -32,8 +19,7 @@ int io_uring_enter2(unsigned int fd, unsigned int to_submit,
 		    unsigned int min_complete, unsigned int flags,
 		    void *arg, size_t sz)
 {
-	return result(syscall(__NR_io_uring_enter, fd, to_submit,
-			      min_complete, flags, arg, sz));
+	return sys_io_uring_enter(fd, to_submit, min_complete, flags, arg, sz);
 }
 
 int io_uring_enter(unsigned int fd, unsigned int to_submit,
