@@ -166,10 +166,12 @@ $(REL_FUZZ)/src/%.o: src/%.c src/lib.h include/liburing.h include/liburing/*.h
 		-fsanitize=fuzzer-no-link -c -o $@ $<
 
 $(REL_FUZZ)/fuzz: test/fuzz/fuzz.c $(patsubst src/%.c,$(REL_FUZZ)/src/%.o,$(REL_SRCS))
+	@mkdir -p $(@D)
 	$(REL_FUZZ_CC) $(REL_FUZZ_CFLAGS) $(REL_FUZZ_SAN) -fsanitize=fuzzer \
 		-o $@ $^
 
 $(REL_FUZZ)/regress: test/fuzz/regress.c $(patsubst src/%.c,$(REL_FAULT)/src/%.o,$(REL_SRCS))
+	@mkdir -p $(@D)
 	$(CC) $(REL_FAULT_BASE) $(REL_ASAN) -o $@ $^
 
 # The corpus grows in $(REL_FUZZ)/corpus, seeded from test/fuzz/corpus/;
