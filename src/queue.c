@@ -4,8 +4,10 @@
  */
 #include "lib.h"
 
-/* Does submitting need io_uring_enter()?  Only to wake an idle SQPOLL
- * thread when one does the submitting. */
+/*
+ * Does submitting need io_uring_enter()?  Always, unless a kernel SQPOLL
+ * thread does the submitting and is awake.
+ */
 static bool sq_ring_needs_enter(struct io_uring *ring, unsigned submit,
 				unsigned *flags)
 {
@@ -115,8 +117,8 @@ static int get_cqe(struct io_uring *ring, struct io_uring_cqe **cqe_ptr,
 
 		flags |= ring_enter_flags(ring);
 		ret = sys_io_uring_enter((unsigned) ring->enter_ring_fd,
-				      data->submit, data->wait_nr, flags,
-				      data->arg, data->sz);
+					 data->submit, data->wait_nr, flags,
+					 data->arg, data->sz);
 		if (ret < 0) {
 			if (!err)
 				err = ret;
