@@ -345,7 +345,7 @@ int io_uring_submit_and_wait_timeout(struct io_uring *ring,
 	 */
 	if (ret && ret == to_submit)
 		ret--;
-	if (!ret && !*cqe_ptr)
+	if (!ret && !*cqe_ptr && wait_nr)
 		return -ETIME;
 	return ret;
 }
