@@ -227,31 +227,6 @@ int t_udp_bound(struct sockaddr_in *sa)
 	return fd;
 }
 
-static void *writer_fn(void *arg)
-{
-	struct t_writer *w = arg;
-
-	usleep(w->delay_ms * 1000);
-	if (write(w->fd, w->buf, w->len) != (ssize_t) w->len)
-		abort();
-	return NULL;
-}
-
-void t_write_later(struct t_writer *w, int fd, const void *buf, size_t len,
-		   unsigned delay_ms)
-{
-	w->fd = fd;
-	w->delay_ms = delay_ms;
-	w->buf = buf;
-	w->len = len;
-	assert_int_equal(pthread_create(&w->thread, NULL, writer_fn, w), 0);
-}
-
-void t_write_join(struct t_writer *w)
-{
-	pthread_join(w->thread, NULL);
-}
-
 void t_reap(struct io_uring *ring, struct io_uring_cqe *out, unsigned n)
 {
 	unsigned i;
@@ -565,4 +540,108 @@ void t_wait_sq_flag(struct io_uring *ring, unsigned flag)
 				 T_WAIT_SECS);
 		usleep(1000);
 	}
+}
+
+/*
+ * The client request in valgrind.h answers exactly, but the header comes
+ * with valgrind, which a machine building the tests may not have: valgrind
+ * also preloads its vgpreload_*.so into the program it runs, so look for
+ * those in LD_PRELOAD too (tests built without the header, then run under
+ * valgrind, still know).
+ */
+#if defined(__has_include)
+#if __has_include(<valgrind/valgrind.h>)
+#include <valgrind/valgrind.h>
+#define T_HAVE_VALGRIND_H
+#endif
+#endif
+
+int t_under_valgrind(void)
+{
+	const char *preload = getenv("LD_PRELOAD");
+
+#ifdef T_HAVE_VALGRIND_H
+	if (RUNNING_ON_VALGRIND)
+		return 1;
+#endif
+	return preload && strstr(preload, "/vgpreload_") != NULL;
+}
+
+pid_t t_fork_call(void (*fn)(void *arg), void *arg)
+{
+	pid_t pid;
+
+	fflush(stdout);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		fn(arg);
+		_exit(0);
+	}
+	return pid;
+}
+
+struct proc_writer {
+	int fd;
+	unsigned delay_ms;
+	const void *buf;
+	size_t len;
+};
+
+static void proc_writer_fn(void *arg)
+{
+	struct proc_writer *w = arg;
+
+	usleep(w->delay_ms * 1000);
+	if (write(w->fd, w->buf, w->len) != (ssize_t) w->len)
+		_exit(1);
+}
+
+pid_t t_write_later_proc(int fd, const void *buf, size_t len,
+			 unsigned delay_ms)
+{
+	struct proc_writer w = {
+		.fd = fd, .delay_ms = delay_ms, .buf = buf, .len = len,
+	};
+
+	return t_fork_call(proc_writer_fn, &w);
+}
+
+#include <sys/resource.h>
+
+/* A limit of /proc/self/limits: a number, or "unlimited". */
+static bool parse_limit(const char *s, rlim_t *val)
+{
+	unsigned long long v;
+
+	if (!strncmp(s, "unlimited", 9)) {
+		*val = RLIM_INFINITY;
+		return true;
+	}
+	if (sscanf(s, "%llu", &v) != 1)
+		return false;
+	*val = (rlim_t) v;
+	return true;
+}
+
+bool t_nofile_limit_is_real(void)
+{
+	FILE *f = fopen("/proc/self/limits", "r");
+	const char *key = "Max open files";
+	struct rlimit shown, kernel;
+	char line[256], soft[32], hard[32];
+	bool found = false;
+
+	assert_int_equal(getrlimit(RLIMIT_NOFILE, &shown), 0);
+	if (!f)
+		return true;	/* nothing to compare with */
+	while (!found && fgets(line, sizeof(line), f))
+		found = !strncmp(line, key, strlen(key)) &&
+			sscanf(line + strlen(key), "%31s %31s", soft, hard) == 2;
+	fclose(f);
+	if (!found || !parse_limit(soft, &kernel.rlim_cur) ||
+	    !parse_limit(hard, &kernel.rlim_max))
+		return true;
+	return shown.rlim_cur == kernel.rlim_cur &&
+	       shown.rlim_max == kernel.rlim_max;
 }

@@ -16,7 +16,6 @@
 #define TEST_HELPERS_H
 
 #include <netinet/in.h>
-#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -80,19 +79,6 @@ struct sockaddr_in t_lo_addr(unsigned short port);
 /* A UDP socket bound to an ephemeral loopback port, its address in @sa. */
 int t_udp_bound(struct sockaddr_in *sa);
 
-/* A thread that writes @len bytes of @buf to @fd after @delay_ms. */
-struct t_writer {
-	pthread_t thread;
-	int fd;
-	unsigned delay_ms;
-	const void *buf;
-	size_t len;
-};
-/* Start @w writing (it aborts the program on a short write). */
-void t_write_later(struct t_writer *w, int fd, const void *buf, size_t len,
-		   unsigned delay_ms);
-/* Wait for @w to finish. */
-void t_write_join(struct t_writer *w);
 /* Reap child @pid; it must have exited (not been killed) with @code. */
 void t_wait_exit(pid_t pid, int code);
 
@@ -166,5 +152,41 @@ bool t_unregister_posts_tags(void);
  * thread has gone idle; fails the test if it does not.
  */
 void t_wait_sq_flag(struct io_uring *ring, unsigned flag);
+
+/*
+ * Whether the program runs under valgrind.  Valgrind (3.19) runs one
+ * thread at a time and holds on to that right, with signals blocked,
+ * through io_uring_enter(), a call it does not know to block: while a
+ * thread waits there, no other thread of the program runs and no signal
+ * interrupts the wait.  Work that must go on during a wait can run in a
+ * child process instead (t_fork_call()); tests that need a signal to
+ * interrupt a wait skip under valgrind.
+ */
+int t_under_valgrind(void);
+
+/*
+ * Run @fn(@arg) in a child process, which exits 0 once @fn returns; reap
+ * it with t_wait_exit(pid, 0).  For work that must happen while the test
+ * waits in io_uring_enter(): another process goes on where another thread
+ * would not (see t_under_valgrind()).  @fn must not use cmocka's asserts;
+ * it reports a failure with _exit(non-zero).
+ */
+pid_t t_fork_call(void (*fn)(void *arg), void *arg);
+
+/*
+ * Write @len bytes of @buf to @fd after @delay_ms, from a child process;
+ * reap it with t_wait_exit(pid, 0), which fails the test on a short write.
+ */
+pid_t t_write_later_proc(int fd, const void *buf, size_t len,
+			 unsigned delay_ms);
+
+/*
+ * Whether getrlimit(RLIMIT_NOFILE) shows the kernel's own limit (as
+ * /proc/self/limits gives it), so that setrlimit() changes what the kernel
+ * enforces.  Not under valgrind: it keeps file descriptors of its own above
+ * a lower limit it shows the program, and only pretends to apply the
+ * program's setrlimit() of RLIMIT_NOFILE.
+ */
+bool t_nofile_limit_is_real(void);
 
 #endif

@@ -330,11 +330,13 @@ static void test_clone_buffers(void **state)
 {
 	struct io_uring src, dst, empty;
 	struct iovec iov[2];
-	char *a = t_page_buf(BUF_SZ, 9), *b = t_page_buf(BUF_SZ, 10);
-	char *data = t_page_buf(BUF_SZ, 11);
+	char *a, *b, *data;
 	int fd;
 
 	require_clone();
+	a = t_page_buf(BUF_SZ, 9);
+	b = t_page_buf(BUF_SZ, 10);
+	data = t_page_buf(BUF_SZ, 11);
 	fd = t_tmpfile(NULL, 0, data, BUF_SZ);
 	t_ring(&src, 4, 0);
 	t_ring(&dst, 4, 0);
@@ -393,10 +395,11 @@ static void test_clone_buffers_offset(void **state)
 {
 	struct io_uring src, dst, dst2;
 	struct iovec iov[4];
-	char *bufs[4], *data = t_page_buf(BUF_SZ, 12);
+	char *bufs[4], *data;
 	int fd, i, ret;
 
 	require_clone();
+	data = t_page_buf(BUF_SZ, 12);
 	fd = t_tmpfile(NULL, 0, data, BUF_SZ);
 	t_ring(&src, 4, 0);
 	t_ring(&dst, 4, 0);
@@ -414,6 +417,10 @@ static void test_clone_buffers_offset(void **state)
 		io_uring_queue_exit(&src);
 		io_uring_queue_exit(&dst);
 		io_uring_queue_exit(&dst2);
+		close(fd);
+		for (i = 0; i < 4; i++)
+			free(bufs[i]);
+		free(data);
 		T_SKIP("clone with offsets (6.13): kernel answers %d", ret);
 	}
 	assert_int_equal(ret, 0);
@@ -477,10 +484,12 @@ static void test_clone_from_registered_ring(void **state)
 {
 	struct io_uring src, dst;
 	struct iovec iov;
-	char *buf = t_page_buf(BUF_SZ, 13), *data = t_page_buf(BUF_SZ, 14);
+	char *buf, *data;
 	int fd, ret;
 
 	require_clone();
+	buf = t_page_buf(BUF_SZ, 13);
+	data = t_page_buf(BUF_SZ, 14);
 	fd = t_tmpfile(NULL, 0, data, BUF_SZ);
 	t_ring(&src, 4, 0);
 	t_ring(&dst, 4, 0);

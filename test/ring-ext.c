@@ -55,8 +55,8 @@ static void test_copy_cqes_wait(void **state)
 	struct io_uring_cqe out[4];
 	struct io_uring ring;
 	char wbuf[40], rbuf[40];
-	struct t_writer w;
 	uint64_t start;
+	pid_t writer;
 	int fds[2];
 
 	t_ring(&ring, 4, 0);
@@ -80,12 +80,12 @@ static void test_copy_cqes_wait(void **state)
 	t_fill(wbuf, sizeof(wbuf), 3);
 	t_queue_read(&ring, fds[0], rbuf, sizeof(rbuf), 2);
 	assert_int_equal(io_uring_submit(&ring), 1);
-	t_write_later(&w, fds[1], wbuf, sizeof(wbuf), 30);
+	writer = t_write_later_proc(fds[1], wbuf, sizeof(wbuf), 30);
 	ts = t_ts_ms(T_WAIT_SECS * 1000);
 	start = t_now_ns();
 	assert_int_equal(io_uring_copy_cqes(&ring, out, 4, 1, &ts), 1);
 	assert_true(t_ms_since(start) < 3000);
-	t_write_join(&w);
+	t_wait_exit(writer, 0);
 	assert_int_equal(out[0].user_data, 2);
 	assert_int_equal(out[0].res, sizeof(wbuf));
 	assert_memory_equal(rbuf, wbuf, sizeof(wbuf));

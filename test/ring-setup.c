@@ -563,7 +563,7 @@ static void test_coop_taskrun(void **state)
 {
 	struct io_uring *ring = &tw.ring;
 	struct io_uring_cqe cqe;
-	struct t_writer w;
+	pid_t writer;
 
 	tw_start(IORING_SETUP_COOP_TASKRUN | IORING_SETUP_TASKRUN_FLAG);
 	t_fill(tw.wbuf, sizeof(tw.wbuf), 7);
@@ -571,10 +571,10 @@ static void test_coop_taskrun(void **state)
 	assert_int_equal(io_uring_submit(ring), 1);
 	assert_int_equal(io_uring_cq_ready(ring), 0);
 
-	/* another thread completes the read: its task work comes to us */
-	t_write_later(&w, tw.fds[1], tw.wbuf, sizeof(tw.wbuf), 20);
+	/* another task completes the read: its task work comes to us */
+	writer = t_write_later_proc(tw.fds[1], tw.wbuf, sizeof(tw.wbuf), 20);
 	t_reap(ring, &cqe, 1);
-	t_write_join(&w);
+	t_wait_exit(writer, 0);
 	assert_int_equal(cqe.user_data, 5);
 	assert_int_equal(cqe.res, sizeof(tw.wbuf));
 	assert_memory_equal(tw.rbuf, tw.wbuf, sizeof(tw.wbuf));

@@ -16,6 +16,7 @@ set -u
 out=$1
 shift
 mkdir -p "$out"
+rm -f "$out"/*.log	# only this run's programs report below
 supp=$(pwd)/test/stress/valgrind.supp
 limit=${VG_TIMEOUT:-300}
 wrappers=
@@ -36,9 +37,16 @@ done
 # runtests.sh's own limit stays above ours, so ours (SIGKILL) fires first.
 TEST_TIMEOUT=$((limit + 30)) sh test/runtests.sh $wrappers
 status=$?
+# An error starts "==PID== Invalid read ...", a leak "==PID== 4,096 bytes
+# ..."; a log with neither (valgrind failing itself) is shown as it is.
 for log in "$out"/*.log; do
 	[ -s "$log" ] || continue
-	echo "--- ${log##*/}: $(grep -c '^==[0-9]*== [A-Z]' "$log") valgrind reports"
-	grep -A6 '^==[0-9]*== [A-Z]' "$log" | head -n 40 | sed 's/^/    /'
+	n=$(grep -c '^==[0-9]*== [A-Z0-9]' "$log")
+	echo "--- ${log##*/}: $n valgrind reports"
+	if [ "$n" -gt 0 ]; then
+		grep -A6 '^==[0-9]*== [A-Z0-9]' "$log"
+	else
+		cat "$log"
+	fi | head -n 40 | sed 's/^/    /'
 done
 exit $status
