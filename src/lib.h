@@ -43,14 +43,17 @@ static inline unsigned ring_enter_flags(const struct io_uring *ring)
  * io_uring_enter(2) through libc's syscall(2), inlined into the submit and
  * wait paths so that they make no further library calls on the way.
  */
+static inline int syscall_result(long ret)
+{
+	return ret < 0 ? -errno : (int) ret;
+}
+
 static inline int sys_io_uring_enter(unsigned int fd, unsigned int to_submit,
 				     unsigned int min_complete,
 				     unsigned int flags, void *arg, size_t sz)
 {
-	long ret = syscall(__NR_io_uring_enter, fd, to_submit, min_complete,
-			   flags, arg, sz);
-
-	return ret < 0 ? -errno : (int) ret;
+	return syscall_result(syscall(__NR_io_uring_enter, fd, to_submit,
+				      min_complete, flags, arg, sz));
 }
 
 /* io_uring_register() on this ring, through its registered index if any. */
@@ -64,6 +67,14 @@ void ring_unmap(struct io_uring_sq *sq, struct io_uring_cq *cq);
 /* Point the user-side view at the kernel fields in the mapped rings. */
 void ring_setup_pointers(struct io_uring_params *p, struct io_uring_sq *sq,
 			 struct io_uring_cq *cq);
+
+/* The page size, or 4 KiB should sysconf() not know it. */
+static inline size_t page_size(void)
+{
+	long sz = sysconf(_SC_PAGESIZE);
+
+	return sz > 0 ? (size_t) sz : 4096;
+}
 
 #define PAGE_ALIGN_UP(x, page)	(((x) + (page) - 1) & ~((size_t) (page) - 1))
 

@@ -481,26 +481,12 @@ struct io_uring_sqe *io_uring_get_sqes(struct io_uring *ring, unsigned n)
 	return sqe;
 }
 
-/* Copy one ready CQE (and its extension on big-CQE rings) out. */
-static unsigned copy_one_cqe(struct io_uring *ring, struct io_uring_cqe *dst,
-			     unsigned head)
-{
-	unsigned shift = io_uring_cqe_shift(ring);
-	struct io_uring_cqe *src;
-	unsigned nr;
-
-	src = &ring->cq.cqes[(head & ring->cq.ring_mask) << shift];
-	nr = io_uring_cqe_nr(src);
-	memcpy(dst, src, (sizeof(*src) << shift) * nr);
-	return nr;
-}
-
 int io_uring_copy_cqes(struct io_uring *ring, struct io_uring_cqe *cqes,
 		       unsigned count, unsigned wait_nr,
 		       struct __kernel_timespec *ts)
 {
 	unsigned shift = io_uring_cqe_shift(ring);
-	unsigned head, tail, used = 0, copied = 0;
+	unsigned head, tail, nr, used = 0, copied = 0;
 
 	if (wait_nr > count)
 		return -EINVAL;
@@ -532,10 +518,12 @@ int io_uring_copy_cqes(struct io_uring *ring, struct io_uring_cqe *cqes,
 			continue;
 		}
 		/* A 32-byte CQE on a mixed ring needs two slots here too. */
-		if (used + io_uring_cqe_nr(src) > count)
+		nr = io_uring_cqe_nr(src);
+		if (used + nr > count)
 			break;
-		head += copy_one_cqe(ring, &cqes[used << shift], head);
-		used += io_uring_cqe_nr(src);
+		memcpy(&cqes[used << shift], src, (sizeof(*src) << shift) * nr);
+		head += nr;
+		used += nr;
 		copied++;
 	}
 	io_uring_smp_store_release(ring->cq.khead, head);

@@ -552,11 +552,9 @@ int io_uring_register_wait_reg(struct io_uring *ring,
 		.region_uptr	= (unsigned long) &rd,
 		.flags		= IORING_MEM_REGION_REG_WAIT_ARG,
 	};
-	long page = sysconf(_SC_PAGESIZE);
-
-	if (nr <= 0 || page <= 0)
+	if (nr <= 0)
 		return -EINVAL;
-	rd.size = PAGE_ALIGN_UP((size_t) nr * sizeof(*reg), (size_t) page);
+	rd.size = PAGE_ALIGN_UP((size_t) nr * sizeof(*reg), page_size());
 	return io_uring_register_region(ring, &mr);
 }
 

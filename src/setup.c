@@ -20,13 +20,6 @@
 #define KERN_RINGS_HEADER	256
 #define KERN_CACHELINE		64
 
-static size_t page_size(void)
-{
-	long sz = sysconf(_SC_PAGESIZE);
-
-	return sz > 0 ? (size_t) sz : 4096;
-}
-
 static size_t sqe_bytes(unsigned flags)
 {
 	return sizeof(struct io_uring_sqe) << io_uring_sqe_shift_from_flags(flags);

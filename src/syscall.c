@@ -5,14 +5,9 @@
  */
 #include "lib.h"
 
-static int result(long ret)
-{
-	return ret < 0 ? -errno : (int) ret;
-}
-
 int io_uring_setup(unsigned int entries, struct io_uring_params *p)
 {
-	return result(syscall(__NR_io_uring_setup, entries, p));
+	return syscall_result(syscall(__NR_io_uring_setup, entries, p));
 }
 
 int io_uring_enter2(unsigned int fd, unsigned int to_submit,
@@ -32,6 +27,6 @@ int io_uring_enter(unsigned int fd, unsigned int to_submit,
 int io_uring_register(unsigned int fd, unsigned int opcode, const void *arg,
 		      unsigned int nr_args)
 {
-	return result(syscall(__NR_io_uring_register, fd, opcode, arg,
-			      nr_args));
+	return syscall_result(syscall(__NR_io_uring_register, fd, opcode, arg,
+				      nr_args));
 }
