@@ -30,6 +30,7 @@
 #   KERNEL_APPEND        extra kernel command line
 #   KERNEL_EXTRA_FILES   extra files (relative to the top dir) copied into the VM
 #   KERNEL_OFFLINE=1     never call apt; use the newest cached kernel
+#   KERNEL_IMAGE         boot this vmlinuz as it is (no apt, no cache)
 
 set -u
 set -o pipefail
@@ -145,7 +146,10 @@ try_kernel() {
 	rm -rf "$dl"
 	[ -n "$vmlinuz" ]
 }
-if [ "$offline" != 1 ]; then
+if [ -n "${KERNEL_IMAGE:-}" ]; then
+	[ -s "$KERNEL_IMAGE" ] || die "KERNEL_IMAGE=$KERNEL_IMAGE: no such file"
+	vmlinuz=$KERNEL_IMAGE kver=${KERNEL_IMAGE##*/vmlinuz-} kpkgver=given
+elif [ "$offline" != 1 ]; then
 	# stale or missing package lists: update once and retry
 	try_kernel || { apt_update && try_kernel; } || log "could not get the kernel package through apt"
 fi
