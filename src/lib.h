@@ -64,6 +64,8 @@ int ring_register(struct io_uring *ring, unsigned int opcode,
 int ring_mmap(int fd, struct io_uring_params *p, struct io_uring_sq *sq,
 	      struct io_uring_cq *cq);
 void ring_unmap(struct io_uring_sq *sq, struct io_uring_cq *cq);
+/* Map the rings of a resized ring in place of its current ones. */
+int __io_uring_remap_rings(struct io_uring *ring, struct io_uring_params *p);
 /* Point the user-side view at the kernel fields in the mapped rings. */
 void ring_setup_pointers(struct io_uring_params *p, struct io_uring_sq *sq,
 			 struct io_uring_cq *cq);
