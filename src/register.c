@@ -9,8 +9,9 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
-int ring_register(struct io_uring *ring, unsigned int opcode,
-		  const void *arg, unsigned int nr_args)
+/* io_uring_register() on this ring, through its registered index if any. */
+static int ring_register(struct io_uring *ring, unsigned int opcode,
+			 const void *arg, unsigned int nr_args)
 {
 	int fd = ring->ring_fd;
 

@@ -30,8 +30,9 @@ static size_t cqe_bytes(unsigned flags)
 	return sizeof(struct io_uring_cqe) << io_uring_cqe_shift_from_flags(flags);
 }
 
-void ring_setup_pointers(struct io_uring_params *p, struct io_uring_sq *sq,
-			 struct io_uring_cq *cq)
+/* Point the user-side view at the kernel fields in the mapped rings. */
+static void ring_setup_pointers(struct io_uring_params *p,
+				struct io_uring_sq *sq, struct io_uring_cq *cq)
 {
 	char *sq_ring = sq->ring_ptr;
 	char *cq_ring = cq->ring_ptr;
@@ -61,7 +62,7 @@ void ring_setup_pointers(struct io_uring_params *p, struct io_uring_sq *sq,
 	sq->sqe_limit = sq->sqe_tail;	/* the first get_sqe reads the head */
 }
 
-void ring_unmap(struct io_uring_sq *sq, struct io_uring_cq *cq)
+static void ring_unmap(struct io_uring_sq *sq, struct io_uring_cq *cq)
 {
 	if (sq->sqes && sq->sqes_sz)
 		munmap(sq->sqes, sq->sqes_sz);
@@ -77,8 +78,9 @@ static void *map_ring_area(int fd, size_t size, __u64 offset)
 		    MAP_SHARED | MAP_POPULATE, fd, (off_t) offset);
 }
 
-int ring_mmap(int fd, struct io_uring_params *p, struct io_uring_sq *sq,
-	      struct io_uring_cq *cq)
+/* Map the rings of @fd as described by @p into @sq and @cq. */
+static int ring_mmap(int fd, struct io_uring_params *p, struct io_uring_sq *sq,
+		     struct io_uring_cq *cq)
 {
 	size_t sq_size = p->sq_off.array + p->sq_entries * sizeof(unsigned);
 	size_t cq_size = p->cq_off.cqes + p->cq_entries * cqe_bytes(p->flags);
