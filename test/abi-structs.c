@@ -125,7 +125,9 @@ static void test_zcrx_structs(void **state)
 	LAYOUT(io_uring_zcrx_ifq_reg, region_ptr, 24, 8);
 	LAYOUT(io_uring_zcrx_ifq_reg, offsets, 32, 32);
 	LAYOUT(io_uring_zcrx_ifq_reg, zcrx_id, 64, 4);
-	LAYOUT(io_uring_zcrx_ifq_reg, __resv, 72, 24);
+	LAYOUT(io_uring_zcrx_ifq_reg, rx_buf_len, 68, 4);
+	LAYOUT(io_uring_zcrx_ifq_reg, event_desc, 72, 8);
+	LAYOUT(io_uring_zcrx_ifq_reg, __resv, 80, 16);
 
 	assert_int_equal(sizeof(struct zcrx_ctrl), 72);
 	LAYOUT(zcrx_ctrl, zcrx_id, 0, 4);
