@@ -25,15 +25,17 @@
 #ifndef LIB_URING_H
 #define LIB_URING_H
 
-#ifndef _XOPEN_SOURCE
-#define _XOPEN_SOURCE 500	/* sigset_t from glibc */
-#endif
-#ifndef _GNU_SOURCE
-#define _GNU_SOURCE		/* cpu_set_t from musl */
-#endif
-
+/*
+ * No feature-test macro is defined here: they belong to the program, and
+ * one defined by a header changes what the libc headers included after it
+ * declare (strerror_r's GNU form for _GNU_SOURCE, for one).  What strict
+ * ISO builds hide is reached another way: sigset_t through <sys/select.h>,
+ * an AT_FDCWD of our own, int64_t for loff_t, and io_uring_prep_waitid
+ * only where <sys/wait.h> declares waitid(2)'s types.
+ */
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/select.h>	/* sigset_t without feature-test macros */
 #include <sys/uio.h>
 #include <sys/wait.h>
 #include <errno.h>
@@ -81,6 +83,9 @@ extern "C" {
 
 struct statx;
 struct epoll_event;
+
+/* AT_FDCWD, which <fcntl.h> declares only from POSIX.1-2008 on. */
+#define __IO_URING_AT_FDCWD	(-100)
 
 /*
  * The submission queue as user space sees it.  The k* members point into
@@ -1002,7 +1007,7 @@ IOURINGINLINE void io_uring_prep_madvise64(struct io_uring_sqe *sqe,
 
 /* FTRUNCATE (6.9). */
 IOURINGINLINE void io_uring_prep_ftruncate(struct io_uring_sqe *sqe, int fd,
-					   loff_t len)
+					   int64_t len)
 {
 	io_uring_prep_rw(IORING_OP_FTRUNCATE, sqe, fd, NULL, 0, (__u64) len);
 }
@@ -1069,15 +1074,15 @@ IOURINGINLINE void io_uring_prep_open(struct io_uring_sqe *sqe,
 				      const char *path, int flags,
 				      mode_t mode)
 {
-	io_uring_prep_openat(sqe, AT_FDCWD, path, flags, mode);
+	io_uring_prep_openat(sqe, __IO_URING_AT_FDCWD, path, flags, mode);
 }
 
 IOURINGINLINE void io_uring_prep_open_direct(struct io_uring_sqe *sqe,
 					     const char *path, int flags,
 					     mode_t mode, unsigned file_index)
 {
-	io_uring_prep_openat_direct(sqe, AT_FDCWD, path, flags, mode,
-				    file_index);
+	io_uring_prep_openat_direct(sqe, __IO_URING_AT_FDCWD, path, flags,
+				    mode, file_index);
 }
 
 /* OPENAT2 (5.6): openat2(2); @how is copied at submission. */
@@ -1151,7 +1156,8 @@ IOURINGINLINE void io_uring_prep_rename(struct io_uring_sqe *sqe,
 					const char *oldpath,
 					const char *newpath)
 {
-	io_uring_prep_renameat(sqe, AT_FDCWD, oldpath, AT_FDCWD, newpath, 0);
+	io_uring_prep_renameat(sqe, __IO_URING_AT_FDCWD, oldpath,
+			       __IO_URING_AT_FDCWD, newpath, 0);
 }
 
 /* UNLINKAT (5.11): AT_REMOVEDIR removes a directory. */
@@ -1165,7 +1171,7 @@ IOURINGINLINE void io_uring_prep_unlinkat(struct io_uring_sqe *sqe, int dfd,
 IOURINGINLINE void io_uring_prep_unlink(struct io_uring_sqe *sqe,
 					const char *path, int flags)
 {
-	io_uring_prep_unlinkat(sqe, AT_FDCWD, path, flags);
+	io_uring_prep_unlinkat(sqe, __IO_URING_AT_FDCWD, path, flags);
 }
 
 /* MKDIRAT (5.15). */
@@ -1178,7 +1184,7 @@ IOURINGINLINE void io_uring_prep_mkdirat(struct io_uring_sqe *sqe, int dfd,
 IOURINGINLINE void io_uring_prep_mkdir(struct io_uring_sqe *sqe,
 				       const char *path, mode_t mode)
 {
-	io_uring_prep_mkdirat(sqe, AT_FDCWD, path, mode);
+	io_uring_prep_mkdirat(sqe, __IO_URING_AT_FDCWD, path, mode);
 }
 
 /* SYMLINKAT (5.15): create @linkpath pointing at @target. */
@@ -1194,7 +1200,7 @@ IOURINGINLINE void io_uring_prep_symlink(struct io_uring_sqe *sqe,
 					 const char *target,
 					 const char *linkpath)
 {
-	io_uring_prep_symlinkat(sqe, target, AT_FDCWD, linkpath);
+	io_uring_prep_symlinkat(sqe, target, __IO_URING_AT_FDCWD, linkpath);
 }
 
 /* LINKAT (5.15): linkat(2). */
@@ -1212,8 +1218,8 @@ IOURINGINLINE void io_uring_prep_link(struct io_uring_sqe *sqe,
 				      const char *oldpath,
 				      const char *newpath, int flags)
 {
-	io_uring_prep_linkat(sqe, AT_FDCWD, oldpath, AT_FDCWD, newpath,
-			     flags);
+	io_uring_prep_linkat(sqe, __IO_URING_AT_FDCWD, oldpath,
+			     __IO_URING_AT_FDCWD, newpath, flags);
 }
 
 /* GETXATTR (5.19): the value length is the result. */
@@ -1792,6 +1798,7 @@ IOURINGINLINE void io_uring_prep_msg_ring_fd_alloc(struct io_uring_sqe *sqe,
 
 /* --- Processes and futexes -------------------------------------------- */
 
+#ifdef WEXITED	/* idtype_t, id_t and siginfo_t are declared */
 /* WAITID (6.7): waitid(2); @infop is written on completion. */
 IOURINGINLINE void io_uring_prep_waitid(struct io_uring_sqe *sqe,
 					idtype_t idtype, id_t id,
@@ -1804,6 +1811,7 @@ IOURINGINLINE void io_uring_prep_waitid(struct io_uring_sqe *sqe,
 	sqe->file_index = (__u32) options;
 	sqe->addr2 = (unsigned long) infop;
 }
+#endif
 
 /* FUTEX_WAKE (6.7): wake up to @val waiters; res is the number woken. */
 IOURINGINLINE void io_uring_prep_futex_wake(struct io_uring_sqe *sqe,
