@@ -167,6 +167,9 @@ $(B)/bin/%: bin/%.c $(LIB_OBJS)
 		$(EXTRA_CFLAGS) $(SAN_FLAGS) $(HARDEN_LDFLAGS) $(LDFLAGS) \
 		-o $@ $< $(LIB_OBJS)
 
+# test/tool-info.c runs the program from ../bin beside it.
+$(B)/test/tool-info.t: $(B)/bin/io_uring-info
+
 # --- install -----------------------------------------------------------------
 
 PC_FILES := $(B)/liburing.pc $(B)/liburing-ffi.pc
