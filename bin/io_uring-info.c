@@ -30,6 +30,9 @@
 /* Opcodes and registration opcodes are one byte in the probe and in a
  * restriction, so no kernel can know more than this. */
 #define MAX_CODES	256
+/* Registration opcodes asked about: a ring each, so not all 256, but
+ * room for what kernels newer than this header added. */
+#define REG_CODES_TRIED	(IORING_REGISTER_LAST + 16)
 
 static const char *const op_names[] = {
 	[IORING_OP_NOP] = "NOP",
@@ -406,7 +409,7 @@ static void gather(struct info *in)
 	ret = reg_op_known(0);
 	if (ret >= 0) {
 		in->have_reg_probe = true;
-		for (op = 0; op < MAX_CODES; op++) {
+		for (op = 0; op < REG_CODES_TRIED; op++) {
 			in->reg_known[op] = reg_op_known((unsigned) op) == 1;
 			if (in->reg_known[op])
 				in->last_reg = op;
