@@ -143,6 +143,12 @@ static const char *const reg_names[] = {
 	[IORING_REGISTER_BPF_FILTER] = "REGISTER_BPF_FILTER",
 };
 
+/* A new opcode in the header needs its name here. */
+_Static_assert(ARRAY_SIZE(op_names) == IORING_OP_LAST,
+	       "op_names must name every IORING_OP_*");
+_Static_assert(ARRAY_SIZE(reg_names) == IORING_REGISTER_LAST,
+	       "reg_names must name every io_uring_register opcode");
+
 struct bit_name {
 	unsigned bit;
 	const char *name;
@@ -213,6 +219,7 @@ struct info {
 	int last_op;		/* highest opcode the kernel knows */
 	bool op_supported[MAX_CODES];
 	int flag_err[ARRAY_SIZE(setup_flags)];	/* 0: accepted */
+	unsigned other_flags;	/* accepted bits this program has no name for */
 	bool have_reg_probe;
 	int last_reg;		/* highest registration opcode known */
 	bool reg_known[MAX_CODES];
@@ -317,6 +324,29 @@ static int try_flag(const struct setup_flag *f)
 }
 
 /*
+ * Setup flags of kernels newer than this program: each bit it has no name
+ * for, tried alone.  A flag that needs another one is missed.
+ */
+static unsigned other_setup_flags(void)
+{
+	struct io_uring_params p;
+	unsigned known = 0, found = 0, bit;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(setup_flags); i++)
+		known |= setup_flags[i].flag;
+	for (bit = 1; bit; bit <<= 1) {
+		if (known & bit)
+			continue;
+		memset(&p, 0, sizeof(p));
+		p.flags = bit;
+		if (try_setup(4, &p, NULL) == 0)
+			found |= bit;
+	}
+	return found;
+}
+
+/*
  * Whether the kernel knows registration opcode @op: a restriction naming
  * an opcode past the kernel's last fails with EINVAL (5.10 and later).
  * Returns 1 known, 0 unknown, -errno when the question cannot be asked.
@@ -405,6 +435,7 @@ static void gather(struct info *in)
 
 	for (i = 0; i < ARRAY_SIZE(setup_flags); i++)
 		in->flag_err[i] = try_flag(&setup_flags[i]);
+	in->other_flags = other_setup_flags();
 
 	ret = reg_op_known(0);
 	if (ret >= 0) {
@@ -529,6 +560,17 @@ static int regs_to_list(const struct info *in)
 	return in->last_reg + 1 > n ? in->last_reg + 1 : n;
 }
 
+/* Feature bits of a kernel newer than this program's header. */
+static unsigned unknown_features(const struct info *in)
+{
+	unsigned known = 0;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(feature_names); i++)
+		known |= feature_names[i].bit;
+	return in->features & ~known;
+}
+
 static void print_limit(rlim_t v)
 {
 	if (v == RLIM_INFINITY)
@@ -578,6 +620,9 @@ static void print_text(const struct info *in)
 	for (i = 0; i < ARRAY_SIZE(feature_names); i++)
 		if (in->features & feature_names[i].bit)
 			printf(" %s", feature_names[i].name);
+	if (unknown_features(in))
+		printf(" and 0x%x (newer than this program)",
+		       unknown_features(in));
 	printf("\n");
 
 	if (in->have_probe) {
@@ -601,6 +646,10 @@ static void print_text(const struct info *in)
 			printf(" (%s)", errno_name(err));
 		printf("\n");
 	}
+	for (i = 0; i < 32; i++)
+		if (in->other_flags & (1U << i))
+			printf("  0x%05x  %-20s yes (newer than this program)\n",
+			       1U << i, "?");
 
 	if (in->have_reg_probe) {
 		printf("\nregistration opcodes: the kernel knows 0-%d\n",
@@ -722,6 +771,11 @@ static void print_json(const struct info *in)
 			       setup_flags[i].name,
 			       in->flag_err[i] ? "false" : "true",
 			       in->flag_err[i]);
+		for (i = 0; i < 32; i++)
+			if (in->other_flags & (1U << i))
+				printf(",\n    {\"value\": %u, \"name\": null, "
+				       "\"supported\": true, \"errno\": 0}",
+				       1U << i);
 		printf("\n  ],\n");
 	} else {
 		printf("null,\n");
