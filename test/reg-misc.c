@@ -291,8 +291,11 @@ static void test_register_probe(void **state)
 	t_ring(&ring, 4, 0);
 	p = probe_alloc(256);
 	assert_int_equal(io_uring_register_probe(&ring, p, 256), 0);
-	/* the kernel fills as many entries as it knows opcodes */
-	assert_true(p->last_op >= IORING_OP_LINKAT);
+	/*
+	 * The kernel fills as many entries as it knows opcodes: at least
+	 * those of 5.6, which brought IORING_REGISTER_PROBE.
+	 */
+	assert_true(p->last_op >= IORING_OP_EPOLL_CTL);
 	assert_int_equal(p->ops_len, p->last_op + 1);
 	for (i = 0; i < p->ops_len; i++)
 		assert_int_equal(p->ops[i].op, i);
@@ -737,6 +740,13 @@ static void test_sync_cancel(void **state)
 	cancel_reg_init(&reg);
 	reg.addr = 0x42;
 	ret = io_uring_register_sync_cancel(&ring, &reg);
+	if (ret == -EINVAL) {
+		io_uring_queue_exit(&ring);
+		close(p[0]);
+		close(p[1]);
+	}
+	t_skip_if_einval(ret, IORING_OP_SEND_ZC,
+			 "IORING_REGISTER_SYNC_CANCEL (Linux 6.0)");
 	assert_int_equal(ret, 0);
 	t_reap(&ring, cqes, 1);
 	assert_int_equal(cqes[0].user_data, 0x42);
@@ -1543,9 +1553,13 @@ static void test_register_syscall(void **state)
 	assert_int_equal(io_uring_register(-1U, IORING_REGISTER_PROBE, p, 4),
 			 blind ? -EINVAL : -EBADF);
 
-	/* through a registered ring index (6.3) */
+	/*
+	 * Through a registered ring index (6.3), where rings can be
+	 * registered at all (5.18, with IORING_OP_MSG_RING).
+	 */
 	idx = io_uring_register_ring_fd(&ring);
-	assert_int_equal(idx, 1);
+	if (idx != -EINVAL || t_has_op(IORING_OP_MSG_RING))
+		assert_int_equal(idx, 1);
 	memset(p, 0, sizeof(*p) + 4 * sizeof(p->ops[0]));
 	if (ring.features & IORING_FEAT_REG_REG_RING) {
 		assert_int_equal(io_uring_register(
