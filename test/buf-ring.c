@@ -478,8 +478,8 @@ static void test_incremental_consumption(void **state)
 	if (!br) {
 		io_uring_queue_exit(&ring);
 		if (err == -EINVAL)
-			T_SKIP("IOU_PBUF_RING_INC (Linux 6.12): kernel answers %d",
-			       err);
+			T_SKIP("IOU_PBUF_RING_INC (Linux 6.12): kernel "
+			       "answers %d", err);
 		fail_msg("setup_buf_ring(IOU_PBUF_RING_INC): %d", err);
 	}
 	status = have_pbuf_status(&ring, BGID);
@@ -614,8 +614,8 @@ static void test_kernel_allocated_ring(void **state)
 	if (!br) {
 		io_uring_queue_exit(&ring);
 		if (err == -EINVAL)
-			T_SKIP("IOU_PBUF_RING_MMAP (Linux 6.4): kernel answers %d",
-			       err);
+			T_SKIP("IOU_PBUF_RING_MMAP (Linux 6.4): kernel "
+			       "answers %d", err);
 		fail_msg("setup_buf_ring(IOU_PBUF_RING_MMAP): %d", err);
 	}
 	assert_int_equal(err, 0);

@@ -75,9 +75,10 @@ void t_skip_if_einval(int ret, int same_release_op, const char *what);
 /*
  * Sparse tables (io_uring_register_files_sparse() and _buffers_sparse(),
  * the IORING_RSRC_REGISTER_SPARSE flag) and IORING_FILE_INDEX_ALLOC came
- * together.  Before, a file table of -1 entries serves as an empty one.
+ * together, with IORING_OP_SOCKET (whose kernels must not answer -EINVAL
+ * here).  Before, a file table of -1 entries serves as an empty one.
  */
-#define T_RSRC_SPARSE	"IORING_RSRC_REGISTER_SPARSE (Linux 5.19)"	/* with SOCKET */
+#define T_RSRC_SPARSE	"IORING_RSRC_REGISTER_SPARSE (Linux 5.19)"
 bool t_has_rsrc_sparse(void);
 void t_require_rsrc_sparse(void);
 /* io_uring_register_ring_fd() must give 1; skips (exiting @ring) on
