@@ -223,7 +223,8 @@ static void test_ring_fd_states(void **state)
 	if (!(ring.features & IORING_FEAT_REG_REG_RING)) {
 		assert_int_equal(io_uring_close_ring_fd(&ring), -EOPNOTSUPP);
 		io_uring_queue_exit(&ring);
-		T_SKIP("kernel lacks IORING_FEAT_REG_REG_RING");
+		T_SKIP("kernel lacks %s",
+		       t_feature_desc(IORING_FEAT_REG_REG_RING));
 	}
 	assert_int_equal(io_uring_close_ring_fd(&ring), -EINVAL);
 

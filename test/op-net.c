@@ -574,7 +574,8 @@ static void test_recv_buffer_select(void **state)
 	t_ring(&ring, 4, 0);
 	br = io_uring_setup_buf_ring(&ring, 4, BGID, 0, &err);
 	if (!br && err == -EINVAL)
-		T_SKIP("kernel lacks buffer rings");
+		T_SKIP("kernel lacks %s",
+		       "IORING_REGISTER_PBUF_RING (Linux 5.19)");
 	assert_non_null(br);
 	for (i = 0; i < 4; i++)
 		io_uring_buf_ring_add(br, bufs[i], sizeof(bufs[i]), 100 + i,

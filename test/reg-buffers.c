@@ -49,8 +49,8 @@ static void require_clone(void)
 	io_uring_queue_exit(&b);
 	free(buf);
 	if (ret == -EINVAL)
-		T_SKIP("IORING_REGISTER_CLONE_BUFFERS: kernel answers %d",
-		       ret);
+		T_SKIP("IORING_REGISTER_CLONE_BUFFERS (Linux 6.12): kernel "
+		       "answers %d", ret);
 	assert_int_equal(ret, 0);
 }
 

@@ -827,8 +827,8 @@ static void test_sync_msg(void **state)
 	ret = sync_msg(target.ring_fd, 0x1234, 0xdeadbeef, 0);
 	if (no_such_blind_op(ret)) {
 		io_uring_queue_exit(&target);
-		T_SKIP("IORING_REGISTER_SEND_MSG_RING: kernel answers %d",
-		       ret);
+		T_SKIP("IORING_REGISTER_SEND_MSG_RING (Linux 6.13): kernel "
+		       "answers %d", ret);
 	}
 	assert_int_equal(ret, 0);
 	t_reap(&target, &cqe, 1);
@@ -898,7 +898,8 @@ static void test_napi(void **state)
 		       IO_URING_NAPI_TRACKING_DYNAMIC);
 	if (ret == -EINVAL) {
 		io_uring_queue_exit(&ring);
-		T_SKIP("IORING_REGISTER_NAPI: kernel answers %d", ret);
+		T_SKIP("IORING_REGISTER_NAPI (Linux 6.9): kernel answers %d",
+		       ret);
 	}
 	assert_int_equal(ret, 0);
 	/* the previous settings come back: none */
@@ -1008,7 +1009,8 @@ static void test_clock(void **state)
 	ret = clock_reg(&ring, CLOCK_MONOTONIC);
 	if (ret == -EINVAL) {
 		io_uring_queue_exit(&ring);
-		T_SKIP("IORING_REGISTER_CLOCK: kernel answers %d", ret);
+		T_SKIP("IORING_REGISTER_CLOCK (Linux 6.12): kernel answers %d",
+		       ret);
 	}
 	assert_int_equal(ret, 0);
 	ms = abs_wait_ms(&ring, CLOCK_MONOTONIC, 60);
@@ -1065,7 +1067,8 @@ static void test_region_kernel_memory(void **state)
 	ret = region_reg(&ring, &rd, 0);
 	if (ret == -EINVAL) {
 		io_uring_queue_exit(&ring);
-		T_SKIP("IORING_REGISTER_MEM_REGION: kernel answers %d", ret);
+		T_SKIP("IORING_REGISTER_MEM_REGION (Linux 6.13): kernel "
+		       "answers %d", ret);
 	}
 	assert_int_equal(ret, 0);
 	/* the kernel says where to map it */
@@ -1134,7 +1137,8 @@ static void test_region_wait_args(void **state)
 	if (ret == -EINVAL) {
 		io_uring_queue_exit(&ring);
 		munmap(rw, (size_t) page);
-		T_SKIP("IORING_REGISTER_MEM_REGION: kernel answers %d", ret);
+		T_SKIP("IORING_REGISTER_MEM_REGION (Linux 6.13): kernel "
+		       "answers %d", ret);
 	}
 	assert_int_equal(ret, 0);
 	assert_int_equal(io_uring_register_wait_reg(&ring, rw, 0), -EINVAL);
@@ -1214,7 +1218,8 @@ static void test_query(void **state)
 	memset(&op, 0xee, sizeof(op));
 	ret = io_uring_register_query(&hdr);
 	if (no_such_blind_op(ret))
-		T_SKIP("IORING_REGISTER_QUERY: kernel answers %d", ret);
+		T_SKIP("IORING_REGISTER_QUERY (Linux 6.18): kernel answers %d",
+		       ret);
 	assert_int_equal(ret, 0);
 	assert_int_equal(hdr.result, 0);
 	assert_int_equal(hdr.size, sizeof(op));
