@@ -26,7 +26,9 @@
 #   KERNEL_TIMEOUT       overall VM timeout in seconds (default 900)
 #   KERNEL_MEM, KERNEL_SMP   VM memory and CPUs (default 2G, 2)
 #   KERNEL_ACCEL         QEMU accelerator (default tcg)
-#   KERNEL_CPU           QEMU CPU model (default max)
+#   KERNEL_CPU           QEMU CPU model (default max,cx16=off: QEMU 7.2's TCG
+#                        corrupts EFLAGS around CMPXCHG16B, which 6.12's SLUB
+#                        fast path uses; the 6.12 guest then oopses at random)
 #   KERNEL_TMP           what /tmp is in the VM: tmpfs (default) or ext4
 #                        (a 2 GiB ext2-on-ext4-driver scratch disk on NVMe;
 #                        supports O_DIRECT, which tmpfs on 6.1 does not)
@@ -323,7 +325,7 @@ fi
 t1=$(date +%s)
 log "booting $kver under qemu ($accel, $smp cpu, $mem); overall timeout ${vm_timeout}s"
 timeout -k 10 "$vm_timeout" qemu-system-x86_64 \
-	-accel "$accel" -cpu "${KERNEL_CPU:-max}" -m "$mem" -smp "$smp" \
+	-accel "$accel" -cpu "${KERNEL_CPU:-max,cx16=off}" -m "$mem" -smp "$smp" \
 	-kernel "$vmlinuz" -initrd "$initrd" \
 	-append "console=ttyS0 quiet panic=-1 ${KERNEL_APPEND:-}" \
 	-nographic -no-reboot -nic none -vga none "${qemu_disk[@]}" </dev/null 2>&1 |
