@@ -96,3 +96,22 @@ check-barriers: cross-deps
 			$$d/test/barriers/ring-index.o >/dev/null || exit 1; \
 	done
 	sh test/barriers/check.sh $(CROSS_BUILDS)
+
+# `make test-kernel ARCH=arm64`: the suite on Debian 12's arm64 kernel
+# under qemu-system-aarch64 (test/kernel/run-vm.sh), with the aarch64 gcc
+# build's tests.  The whole suite takes about two minutes here (one under
+# TCG, one fetching and packing), so CI runs all of it.
+CROSS_ARM64_TESTS := $(patsubst test/%.c,build/cross-aarch64/test/%.t,$(TEST_SRCS))
+.PHONY: cross-arm64 test-kernel-arm64
+ci-targets += test-kernel-arm64
+
+cross-arm64: cross-deps
+	+@$(call cross_make,aarch64,aarch64-linux-gnu-gcc,aarch64-linux-gnu-ar,build/cross-aarch64,lib tests)
+
+ifneq ($(filter arm64 aarch64,$(ARCH)),)
+KERNEL_TESTS := $(CROSS_ARM64_TESTS)
+test-kernel: cross-arm64
+endif
+
+test-kernel-arm64:
+	@$(MAKE) --no-print-directory test-kernel ARCH=arm64
