@@ -194,12 +194,25 @@ int io_uring_register_ring_fd(struct io_uring *ring);
 int io_uring_unregister_ring_fd(struct io_uring *ring);
 int io_uring_close_ring_fd(struct io_uring *ring);
 
-/* Probing what the running kernel supports. */
+/* ---------------------------------------------------------------------------
+ * Probing what the running kernel supports.
+ */
 struct io_uring_probe *io_uring_get_probe_ring(struct io_uring *ring);
 struct io_uring_probe *io_uring_get_probe(void);
 void io_uring_free_probe(struct io_uring_probe *probe);
 
-/* The library's own version (not the kernel's). */
+/* Is opcode @op in a probe's result marked supported? */
+IOURINGINLINE int io_uring_opcode_supported(const struct io_uring_probe *p,
+					    int op)
+{
+	if (op < 0 || op > p->last_op)
+		return 0;
+	return (p->ops[op].flags & IO_URING_OP_SUPPORTED) != 0;
+}
+
+/* ---------------------------------------------------------------------------
+ * The library's own version (not the kernel's).
+ */
 int io_uring_major_version(void);
 int io_uring_minor_version(void);
 bool io_uring_check_version(int major, int minor);
@@ -215,7 +228,7 @@ bool io_uring_check_version(int major, int minor);
 	  (minor) > IO_URING_VERSION_MINOR))
 
 /* ---------------------------------------------------------------------------
- * Submitting and waiting.
+ * Submitting.
  */
 int io_uring_submit(struct io_uring *ring);
 int io_uring_submit_and_wait(struct io_uring *ring, unsigned wait_nr);
@@ -236,6 +249,9 @@ int io_uring_submit_and_wait_reg(struct io_uring *ring,
 int io_uring_submit_and_get_events(struct io_uring *ring);
 int io_uring_get_events(struct io_uring *ring);
 
+/* ---------------------------------------------------------------------------
+ * Waiting for completions.
+ */
 unsigned io_uring_peek_batch_cqe(struct io_uring *ring,
 				 struct io_uring_cqe **cqes, unsigned count);
 int io_uring_wait_cqes(struct io_uring *ring, struct io_uring_cqe **cqe_ptr,
@@ -253,8 +269,6 @@ int io_uring_wait_cqe_timeout(struct io_uring *ring,
 int __io_uring_get_cqe(struct io_uring *ring, struct io_uring_cqe **cqe_ptr,
 		       unsigned submit, unsigned wait_nr, sigset_t *sigmask);
 int __io_uring_sqring_wait(struct io_uring *ring);
-int io_uring_register_wait_reg(struct io_uring *ring,
-			       struct io_uring_reg_wait *reg, int nr);
 
 /*
  * Extensions of this library (version node URING_EXT_1, not in liburing).
@@ -354,6 +368,8 @@ int io_uring_register_clock(struct io_uring *ring,
 			    struct io_uring_clock_register *arg);
 int io_uring_register_region(struct io_uring *ring,
 			     struct io_uring_mem_region_reg *reg);
+int io_uring_register_wait_reg(struct io_uring *ring,
+			       struct io_uring_reg_wait *reg, int nr);
 int io_uring_register_query(struct io_uring_query_hdr *query);
 int io_uring_register_ifq(struct io_uring *ring,
 			  struct io_uring_zcrx_ifq_reg *reg);
@@ -400,6 +416,16 @@ IOURINGINLINE unsigned io_uring_sqe_shift(const struct io_uring *ring)
 IOURINGINLINE unsigned io_uring_cqe_nr(const struct io_uring_cqe *cqe)
 {
 	return 1 + !!(cqe->flags & IORING_CQE_F_32);
+}
+
+IOURINGINLINE void *io_uring_cqe_get_data(const struct io_uring_cqe *cqe)
+{
+	return (void *) (uintptr_t) cqe->user_data;
+}
+
+IOURINGINLINE __u64 io_uring_cqe_get_data64(const struct io_uring_cqe *cqe)
+{
+	return cqe->user_data;
 }
 
 /*
@@ -515,16 +541,6 @@ IOURINGINLINE int io_uring_cq_eventfd_toggle(struct io_uring *ring,
 		flags |= IORING_CQ_EVENTFD_DISABLED;
 	IO_URING_WRITE_ONCE(*ring->cq.kflags, flags);
 	return 0;
-}
-
-IOURINGINLINE void *io_uring_cqe_get_data(const struct io_uring_cqe *cqe)
-{
-	return (void *) (uintptr_t) cqe->user_data;
-}
-
-IOURINGINLINE __u64 io_uring_cqe_get_data64(const struct io_uring_cqe *cqe)
-{
-	return cqe->user_data;
 }
 
 /*
@@ -722,6 +738,19 @@ IOURINGINLINE struct io_uring_sqe *io_uring_get_sqe(struct io_uring *ring)
 #else
 struct io_uring_sqe *io_uring_get_sqe(struct io_uring *ring);
 #endif
+
+/*
+ * A 128-byte SQE: any SQE on an SQE128 ring, or two adjacent slots on an
+ * SQE_MIXED ring (6.19); NULL otherwise or when the SQ is full.
+ */
+IOURINGINLINE struct io_uring_sqe *io_uring_get_sqe128(struct io_uring *ring)
+{
+	if (ring->flags & IORING_SETUP_SQE128)
+		return io_uring_get_sqe(ring);
+	if (!(ring->flags & IORING_SETUP_SQE_MIXED))
+		return NULL;
+	return io_uring_get_sqes(ring, 2);
+}
 
 IOURINGINLINE void io_uring_sqe_set_data(struct io_uring_sqe *sqe,
 					 void *data)
@@ -1972,30 +2001,6 @@ IOURINGINLINE int io_uring_buf_ring_available(struct io_uring *ring,
 	if (ret)
 		return ret;
 	return (uint16_t) (br->tail - head);
-}
-
-/* ---------------------------------------------------------------------------
- * Probe results.
- */
-IOURINGINLINE int io_uring_opcode_supported(const struct io_uring_probe *p,
-					    int op)
-{
-	if (op < 0 || op > p->last_op)
-		return 0;
-	return (p->ops[op].flags & IO_URING_OP_SUPPORTED) != 0;
-}
-
-/*
- * A 128-byte SQE: any SQE on an SQE128 ring, or two adjacent slots on an
- * SQE_MIXED ring (6.19); NULL otherwise or when the SQ is full.
- */
-IOURINGINLINE struct io_uring_sqe *io_uring_get_sqe128(struct io_uring *ring)
-{
-	if (ring->flags & IORING_SETUP_SQE128)
-		return io_uring_get_sqe(ring);
-	if (!(ring->flags & IORING_SETUP_SQE_MIXED))
-		return NULL;
-	return io_uring_get_sqes(ring, 2);
 }
 
 #ifdef __cplusplus
