@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -500,6 +501,16 @@ long t_vm_pin_kb(void)
 	fclose(f);
 	assert_true(kb >= 0);
 	return kb;
+}
+
+bool t_kernel_at_least(unsigned major, unsigned minor)
+{
+	struct utsname u;
+	unsigned maj = 0, min = 0;
+
+	assert_int_equal(uname(&u), 0);
+	assert_true(sscanf(u.release, "%u.%u", &maj, &min) == 2);
+	return maj > major || (maj == major && min >= minor);
 }
 
 /*

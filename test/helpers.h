@@ -141,6 +141,13 @@ unsigned t_maps_count(void);
 long t_vm_pin_kb(void);
 
 /*
+ * Whether the running kernel's release is at least @major.@minor.  Only for
+ * asserting an answer that changed between releases (name the change where
+ * it is used); what a kernel supports is probed, not read off its version.
+ */
+bool t_kernel_at_least(unsigned major, unsigned minor);
+
+/*
  * Whether unregistering a file or buffer table posts the tag CQEs of the
  * tagged entries still in it (see t_unregister_posts_tags() in helpers.c).
  */

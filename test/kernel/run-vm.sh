@@ -1,10 +1,10 @@
 #!/bin/bash
-# Run the test suite inside QEMU on Debian 12's Linux 6.1 cloud kernel.
+# Run the test suite inside QEMU on one of Debian's cloud kernels.
 #
 #   test/kernel/run-vm.sh [TEST_BINARY...]      (default: test/*.t)
 #
-# Downloads (and caches) the current linux-image-6.1.*-cloud-amd64 package,
-# takes its vmlinuz, builds a gzip'd cpio initramfs holding static busybox,
+# Takes the newest cloud kernel of the series KERNEL (5.10, 6.1, 6.12, 7 or
+# rc; see test/kernel/get-kernel.sh, which downloads and caches it), builds a gzip'd cpio initramfs holding static busybox,
 # the test binaries, src/liburing.so*, every shared library they need and an
 # /init that runs the test runner over the binaries, then boots it with
 # qemu-system-x86_64 (TCG) and parses the serial console.
@@ -14,9 +14,11 @@
 # no summary, VM crash, overall timeout); 2 for a setup error.
 #
 # Settings (environment; `make test-kernel VAR=...` passes them through):
-#   KERNEL_PKG           kernel package (default: what linux-image-cloud-amd64
-#                        depends on, else the newest linux-image-6.1.0-N-cloud-amd64)
-#   KERNEL_CACHE         download cache (default test/kernel/cache)
+#   KERNEL               kernel series: 5.10, 6.1 (default), 6.12, 7 (sid), rc
+#                        (experimental)
+#   KERNEL_ARCH          Debian architecture of the kernel (amd64, arm64)
+#   KERNEL_CACHE         vmlinuz cache (default test/kernel/cache); the
+#                        packages go to DEBIAN_FETCH_CACHE (tools/debian-fetch.sh)
 #   KERNEL_OUT           initrd and serial log (default test/kernel/out)
 #   KERNEL_RUNNER        runner script run in the VM (default test/runtests.sh,
 #                        else test/kernel/runtests.sh)
@@ -24,18 +26,21 @@
 #   KERNEL_TIMEOUT       overall VM timeout in seconds (default 900)
 #   KERNEL_MEM, KERNEL_SMP   VM memory and CPUs (default 2G, 2)
 #   KERNEL_ACCEL         QEMU accelerator (default tcg)
+#   KERNEL_CPU           QEMU CPU model (default max,cx16=off: QEMU 7.2's TCG
+#                        corrupts EFLAGS around CMPXCHG16B, which 6.12's SLUB
+#                        fast path uses; the 6.12 guest then oopses at random)
 #   KERNEL_TMP           what /tmp is in the VM: tmpfs (default) or ext4
 #                        (a 2 GiB ext2-on-ext4-driver scratch disk on NVMe;
 #                        supports O_DIRECT, which tmpfs on 6.1 does not)
 #   KERNEL_APPEND        extra kernel command line
 #   KERNEL_EXTRA_FILES   extra files (relative to the top dir) copied into the VM
-#   KERNEL_OFFLINE=1     never call apt; use the newest cached kernel
+#   KERNEL_OFFLINE=1     never call apt; use the newest cached kernel of the series
 #   KERNEL_IMAGE         boot this vmlinuz as it is (no apt, no cache)
-#   ARCH                 the VM's CPU: amd64 (default) or arm64; arm64 boots
-#                        Debian 12's linux-image-cloud-arm64 kernel under
-#                        qemu-system-aarch64 (TCG, -machine virt -cpu max)
-#                        and takes cross-built tests (make cross):
-#                        see "Other CPUs" below
+#   ARCH                 the VM's CPU (or KERNEL_ARCH): amd64 (default) or
+#                        arm64; arm64 boots the series' arm64 cloud kernel
+#                        under qemu-system-aarch64 (TCG, -machine virt,
+#                        -cpu max,pauth-impdef=on, console ttyAMA0) and takes
+#                        cross-built tests (make cross): see "other CPUs"
 
 set -u
 set -o pipefail
@@ -55,6 +60,7 @@ smp=${KERNEL_SMP:-2}
 accel=${KERNEL_ACCEL:-tcg}
 tmpkind=${KERNEL_TMP:-tmpfs}
 offline=${KERNEL_OFFLINE:-0}
+series=${KERNEL:-6.1}
 mkdir -p "$cache" "$out" || die "cannot create $cache or $out"
 cache=$(cd "$cache" && pwd)
 out=$(cd "$out" && pwd)
@@ -67,16 +73,18 @@ t0=$(date +%s)
 
 # ---------------------------------------------------------------- other CPUs
 # ARCH=arm64: everything that differs from amd64 lives in the arch_*
-# functions below.  The kernel and a static busybox come from Debian 12's
-# arm64 packages through tools/debian-fetch.sh (downloaded and extracted,
-# never installed); the tests' shared libraries are the cross toolchain's
+# functions below (the kernel is get-kernel.sh's, for KERNEL_ARCH).  A
+# static busybox comes from Debian 12's arm64 package through
+# tools/debian-fetch.sh (downloaded and extracted, never installed); the
+# tests' shared libraries are the cross toolchain's
 # (libc6-arm64-cross) and the fetched libcmocka (make cross), since ldd
 # cannot read a foreign binary.
-case ${ARCH:-amd64} in
+case ${KERNEL_ARCH:-${ARCH:-amd64}} in
 amd64|x86_64|x86-64) arch=amd64 ;;
 arm64|aarch64) arch=arm64 ;;
 *) die "ARCH must be amd64 or arm64" ;;
 esac
+export KERNEL_ARCH=$arch     # test/kernel/get-kernel.sh: which kernel
 arch_fetch() {  # arch_fetch ARGS...: tools/debian-fetch.sh for this arch
 	DEBIAN_FETCH_CACHE=${DEBIAN_FETCH_CACHE:-$top/build/debian} \
 		sh "$top/tools/debian-fetch.sh" -a "$arch" "$@"
@@ -86,12 +94,12 @@ arch_qemu() {
 	case $arch in
 	amd64)
 		qemu_bin=qemu-system-x86_64 qemu_pkg=qemu-system-x86
-		qemu_machine=(-cpu max) console=ttyS0 ;;
+		qemu_machine=(-cpu "${KERNEL_CPU:-max,cx16=off}") console=ttyS0 ;;
 	arm64)
 		# pauth-impdef: QEMU's own pointer-authentication hash,
 		# much faster under TCG than the architected one
 		qemu_bin=qemu-system-aarch64 qemu_pkg=qemu-system-arm
-		qemu_machine=(-machine virt -cpu max,pauth-impdef=on)
+		qemu_machine=(-machine virt -cpu "${KERNEL_CPU:-max,pauth-impdef=on}")
 		console=ttyAMA0 ;;
 	esac
 }
@@ -101,22 +109,6 @@ arch_busybox() {
 	root=$(arch_fetch bookworm busybox-static) || die "cannot fetch busybox-static:$arch"
 	busybox=$root/bin/busybox
 	[ -x "$busybox" ] || die "no busybox in busybox-static:$arch"
-}
-# The kernel: Debian 12's current 6.1 cloud kernel for the CPU.
-arch_kernel() {
-	local pkg root
-	pkg=${KERNEL_PKG:-$(arch_fetch -n bookworm "linux-image-6\.1\.0-[0-9]+-cloud-$arch")} ||
-		die "no linux-image-6.1.0-N-cloud-$arch in bookworm"
-	kver=${pkg#linux-image-}
-	kpkgver=$(arch_fetch -v bookworm "$pkg") || die "no version for $pkg"
-	if ! [ -s "$cache/vmlinuz-$kver" ] ||
-	   [ "$(cat "$cache/$pkg.version" 2>/dev/null)" != "$kpkgver" ]; then
-		log "fetching $pkg $kpkgver ($arch)"
-		root=$(arch_fetch bookworm "$pkg") || die "cannot fetch $pkg"
-		cp "$root/boot/vmlinuz-$kver" "$cache/vmlinuz-$kver" &&
-			echo "$kpkgver" >"$cache/$pkg.version" || die "cannot cache vmlinuz-$kver"
-	fi
-	vmlinuz=$cache/vmlinuz-$kver
 }
 # Where a foreign binary's libraries are found on this machine, and the
 # loader.  The VM gets them in the multiarch layout, /usr/lib/TRIPLE.
@@ -204,77 +196,25 @@ fi
 [ "$arch" = amd64 ] || arch_busybox
 
 # -------------------------------------------------------------------- kernel
-# Debian 12's linux-image-cloud-amd64 meta-package depends on the current
-# linux-image-6.1.0-N-cloud-amd64.
-resolve_pkg() {
-	local p
-	p=$(apt-cache depends linux-image-cloud-amd64 2>/dev/null |
-		sed -n 's/^ *Depends: \(linux-image-6\.1\.[0-9.-]*-cloud-amd64\)$/\1/p' | head -n1)
-	if [ -z "$p" ]; then
-		p=$(apt-cache pkgnames linux-image-6.1. 2>/dev/null |
-			grep -E '^linux-image-6\.1\.[0-9]+-[0-9]+-cloud-amd64$' | sort -V | tail -n1)
-	fi
-	[ -n "$p" ] && echo "$p"
-}
-candidate() {
-	apt-cache policy "$1" 2>/dev/null | sed -n 's/^ *Candidate: *//p' | grep -v '(none)' | head -n1
-}
-
+# resolve_kernel: KERNEL_IMAGE as it is, else the newest Debian cloud kernel
+# of the series KERNEL for KERNEL_ARCH, which test/kernel/get-kernel.sh
+# resolves in the series' suite at run time, downloads and caches.
 vmlinuz='' kver='' kpkgver=''
-# try_kernel: resolve the package, use the cached vmlinuz if it is that
-# version, else download and extract it.  Returns non-zero on any failure.
-try_kernel() {
-	local pkg ver dl deb aptopt=
-	pkg=${KERNEL_PKG:-$(resolve_pkg)}
-	[ -n "$pkg" ] || return 1
-	ver=$(candidate "$pkg")
-	[ -n "$ver" ] || return 1
-	kver=${pkg#linux-image-}
-	kpkgver=$ver
-	if [ -s "$cache/vmlinuz-$kver" ] && [ "$(cat "$cache/$pkg.version" 2>/dev/null)" = "$ver" ]; then
-		vmlinuz=$cache/vmlinuz-$kver
+resolve_kernel() {
+	local line
+	if [ -n "${KERNEL_IMAGE:-}" ]; then
+		[ -s "$KERNEL_IMAGE" ] || die "KERNEL_IMAGE=$KERNEL_IMAGE: no such file"
+		vmlinuz=$KERNEL_IMAGE kver=${KERNEL_IMAGE##*/vmlinuz-} kpkgver=given
 		return 0
 	fi
-	dl=$(mktemp -d "$cache/dl.XXXXXX") || return 1
-	chmod 755 "$dl"      # apt's _apt user writes there
-	is_root && aptopt="-o APT::Sandbox::User=root"
-	log "downloading $pkg $ver"
-	if (cd "$dl" && apt-get download -qq $aptopt "$pkg=$ver" >/dev/null) &&
-	   deb=$(ls "$dl"/*.deb 2>/dev/null | head -n1) && [ -n "$deb" ] &&
-	   dpkg-deb -x "$deb" "$dl/x" && [ -s "$dl/x/boot/vmlinuz-$kver" ]; then
-		cp "$dl/x/boot/vmlinuz-$kver" "$cache/vmlinuz-$kver.tmp" &&
-			mv "$cache/vmlinuz-$kver.tmp" "$cache/vmlinuz-$kver" &&
-			echo "$ver" >"$cache/$pkg.version" &&
-			vmlinuz=$cache/vmlinuz-$kver
-		if [ -n "$vmlinuz" ]; then   # drop older kernels
-			for f in "$cache"/vmlinuz-* "$cache"/config-* "$cache"/linux-image-*.version; do
-				case $f in *"$kver"*) ;; *) rm -f "$f" ;; esac
-			done
-		fi
-		cp "$dl/x/boot/config-$kver" "$cache/config-$kver" 2>/dev/null
-	fi
-	rm -rf "$dl"
-	[ -n "$vmlinuz" ]
+	line=$(KERNEL_CACHE=$cache KERNEL_OFFLINE=$offline \
+		sh "$top/test/kernel/get-kernel.sh" "$series") ||
+		die "no $series kernel (see above)"
+	# shellcheck disable=SC2086  # three words
+	set -- $line
+	vmlinuz=$1 kver=$2 kpkgver=$3
 }
-if [ -n "${KERNEL_IMAGE:-}" ]; then
-	[ -s "$KERNEL_IMAGE" ] || die "KERNEL_IMAGE=$KERNEL_IMAGE: no such file"
-	vmlinuz=$KERNEL_IMAGE kver=${KERNEL_IMAGE##*/vmlinuz-} kpkgver=given
-elif [ "$arch" != amd64 ]; then
-	arch_kernel
-elif [ "$offline" != 1 ]; then
-	# stale or missing package lists: update once and retry
-	try_kernel || { apt_update && try_kernel; } || log "could not get the kernel package through apt"
-fi
-if [ -z "$vmlinuz" ]; then
-	# offline, or apt failed: newest cached 6.1 kernel, if any
-	vmlinuz=$(for f in "$cache"/vmlinuz-6.1.*; do
-		case $f in *.tmp) ;; *) [ -s "$f" ] && echo "$f" ;; esac
-	done | sort -V | tail -n1)
-	[ -n "$vmlinuz" ] || die "no kernel: apt could not provide linux-image-6.1.*-cloud-amd64 and $cache has none"
-	kver=${vmlinuz##*/vmlinuz-}
-	kpkgver=$(cat "$cache/linux-image-$kver.version" 2>/dev/null || echo unknown)
-	log "using cached kernel $kver ($kpkgver)"
-fi
+resolve_kernel
 log "kernel: $kver (package version $kpkgver)"
 
 # ----------------------------------------------------------------- test list
