@@ -2,8 +2,8 @@
 #
 #   make check-man   lint every page under man/ with mandoc and groff, check
 #                    that .so link pages resolve, that each name in
-#                    test/api-names.txt has a man/man3/NAME.3 page, and that
-#                    the example program in io_uring(7) compiles.
+#                    test/packaging/symbols.tsv has a man/man3/NAME.3 page,
+#                    and that the example program in io_uring(7) compiles.
 #
 # .ci/run also runs every target listed on a "ci-targets += " line here.
 

@@ -7,7 +7,8 @@
 #          groff -ww -z -man PAGE
 #      (mandoc's STYLE notes are below the warning level and do not count).
 #      A ".so" link page must name a file that exists, relative to man/.
-#  (b) Every name in test/api-names.txt must have a page man/man3/NAME.3.
+#  (b) Every name in test/packaging/symbols.tsv (the API: exported functions
+#      and the macros with a page) must have a page man/man3/NAME.3.
 #  (c) The complete example program in man/man7/io_uring.7 must compile
 #      against include/liburing.h (checked when that header and a C
 #      compiler, ${CC:-cc}, are present).
@@ -21,7 +22,8 @@ export LC_ALL
 
 cd "$(dirname "$0")/.." || exit 2
 
-names=test/api-names.txt
+names=test/packaging/symbols.tsv
+tab=$(printf '\t')
 tmp=${TMPDIR:-/tmp}/check-man.$$
 trap 'rm -f "$tmp" "$tmp.c"' EXIT HUP INT TERM
 
@@ -93,7 +95,7 @@ for dir in man/man2 man/man3 man/man7; do
 done
 
 if [ -f "$names" ]; then
-	while IFS= read -r name; do
+	while IFS=$tab read -r name _; do
 		case $name in
 		'' | '#'*) continue ;;
 		esac
