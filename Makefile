@@ -37,6 +37,13 @@ SAN_FLAGS += --coverage
 endif
 LIB_CFLAGS += $(SAN_FLAGS)
 
+# Every compile also writes TARGET.d, the headers it read (-MMD, system
+# headers left out; -MP adds an empty rule per header so that a removed
+# one does not stop the build).  They are included at the end, so a
+# touched header rebuilds exactly what includes it.
+DEPFLAGS = -MMD -MP -MF $@.d -MT $@
+DEP_DIRS := $(B)/src $(B)/test $(B)/examples $(B)/bin
+
 LIB_SRCS := src/setup.c src/queue.c src/register.c src/syscall.c src/version.c
 LIB_OBJS := $(patsubst src/%.c,$(B)/src/%.o,$(LIB_SRCS))
 FFI_OBJS := $(LIB_OBJS) $(B)/src/ffi.o
@@ -75,14 +82,10 @@ all: lib examples programs
 
 lib: $(LIBS)
 
-$(B)/src/%.o: src/%.c src/lib.h include/liburing.h include/liburing/*.h
+# src/ffi.c (turning every inline helper into an exported function) too.
+$(B)/src/%.o: src/%.c
 	@mkdir -p $(@D)
-	$(CC) $(LIB_CFLAGS) -c -o $@ $<
-
-# src/ffi.c turns every inline helper into an exported function.
-$(B)/src/ffi.o: src/ffi.c src/lib.h include/liburing.h include/liburing/*.h
-	@mkdir -p $(@D)
-	$(CC) $(LIB_CFLAGS) -c -o $@ $<
+	$(CC) $(LIB_CFLAGS) $(DEPFLAGS) -c -o $@ $<
 
 $(B)/src/liburing.a: $(LIB_OBJS)
 	rm -f $@
@@ -109,27 +112,20 @@ $(B)/src/liburing-ffi.so.$(VERSION): $(FFI_OBJS) src/liburing-ffi.map
 
 tests: $(TEST_BINS)
 
-$(B)/test/helpers.o: test/helpers.c test/helpers.h include/liburing.h
+$(B)/test/helpers.o: test/helpers.c
 	@mkdir -p $(@D)
-	$(CC) $(TEST_CFLAGS) -c -o $@ $<
+	$(CC) $(TEST_CFLAGS) $(DEPFLAGS) -c -o $@ $<
 
-$(B)/test/%.t: test/%.c $(B)/test/helpers.o test/helpers.h $(B)/src/liburing.so.$(VERSION)
+# Tests, examples and anything else linked against liburing.so need it to
+# exist, not to be relinked when it changes (the soname stays): order-only.
+$(B)/test/%.t: test/%.c $(B)/test/helpers.o | $(B)/src/liburing.so.$(VERSION)
 	@mkdir -p $(@D)
-	$(CC) $(TEST_CFLAGS) -o $@ $< $(B)/test/helpers.o $(TEST_LDFLAGS) $(TEST_LIBS)
+	$(CC) $(TEST_CFLAGS) $(DEPFLAGS) -o $@ $< $(B)/test/helpers.o $(TEST_LDFLAGS) $(TEST_LIBS)
 
 # Debian's cmocka is installed on demand when we are root; otherwise say
 # what is missing.
 check-deps:
-	@if [ ! -f /usr/include/cmocka.h ]; then \
-		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-			echo "installing libcmocka-dev"; \
-			apt-get install -y libcmocka-dev >/dev/null || \
-			{ apt-get update >/dev/null && apt-get install -y libcmocka-dev >/dev/null; }; \
-		fi; \
-		[ -f /usr/include/cmocka.h ] || { \
-			echo "make test needs cmocka: apt-get install libcmocka-dev" >&2; \
-			exit 1; }; \
-	fi
+	@[ -f /usr/include/cmocka.h ] || sh tools/need-packages.sh libcmocka-dev
 
 test: check-deps
 	@$(MAKE) --no-print-directory lib tests
@@ -146,9 +142,9 @@ test-sanitize: check-deps
 
 examples: $(EXAMPLE_BINS)
 
-$(B)/examples/%: examples/%.c $(B)/src/liburing.so.$(VERSION)
+$(B)/examples/%: examples/%.c | $(B)/src/liburing.so.$(VERSION)
 	@mkdir -p $(@D)
-	$(CC) -D_GNU_SOURCE -Iinclude $(WARNFLAGS) -O2 -g $(SAN_FLAGS) -o $@ $< \
+	$(CC) -D_GNU_SOURCE -Iinclude $(WARNFLAGS) -O2 -g $(SAN_FLAGS) $(DEPFLAGS) -o $@ $< \
 		$(EXAMPLE_LDFLAGS) -luring -lpthread
 
 demo: lib examples
@@ -165,10 +161,10 @@ $(B)/bin/%: bin/%.c $(LIB_OBJS)
 	@mkdir -p $(@D)
 	$(CC) -D_GNU_SOURCE -Iinclude $(WARNFLAGS) $(HARDEN_CFLAGS) $(CFLAGS) \
 		$(EXTRA_CFLAGS) $(SAN_FLAGS) $(HARDEN_LDFLAGS) $(LDFLAGS) \
-		-o $@ $< $(LIB_OBJS)
+		$(DEPFLAGS) -o $@ $< $(LIB_OBJS)
 
 # test/tool-info.c runs the program from ../bin beside it.
-$(B)/test/tool-info.t: $(B)/bin/io_uring-info
+$(B)/test/tool-info.t: | $(B)/bin/io_uring-info
 
 # --- install -----------------------------------------------------------------
 
@@ -177,17 +173,12 @@ PC_FILES := $(B)/liburing.pc $(B)/liburing-ffi.pc
 PC_DEPS := liburing.pc.in include/liburing/io_uring_version.h \
 	$(wildcard config-host.mk)
 
-$(B)/liburing.pc: $(PC_DEPS)
+# NAME.pc names NAME and links -lNAME without its "lib".
+$(PC_FILES): $(B)/%.pc: $(PC_DEPS)
 	@mkdir -p $(@D)
 	sed -e 's|@prefix@|$(prefix)|' -e 's|@libdevdir@|$(libdevdir)|' \
 	    -e 's|@includedir@|$(includedir)|' -e 's|@version@|$(VERSION)|' \
-	    -e 's|@name@|liburing|' -e 's|@lib@|uring|' $< > $@
-
-$(B)/liburing-ffi.pc: $(PC_DEPS)
-	@mkdir -p $(@D)
-	sed -e 's|@prefix@|$(prefix)|' -e 's|@libdevdir@|$(libdevdir)|' \
-	    -e 's|@includedir@|$(includedir)|' -e 's|@version@|$(VERSION)|' \
-	    -e 's|@name@|liburing-ffi|' -e 's|@lib@|uring-ffi|' $< > $@
+	    -e 's|@name@|$*|' -e 's|@lib@|$(patsubst lib%,%,$*)|' $< > $@
 
 # The CMake package finds everything relative to its own directory, so it
 # works from a DESTDIR tree too.
@@ -257,7 +248,11 @@ uninstall:
 
 clean:
 	rm -f src/*.o src/*.a src/*.so* test/*.o test/*.t $(EXAMPLE_BINS) \
-		$(PROG_BINS) liburing.pc liburing-ffi.pc $(CMAKE_FILES)
+		$(PROG_BINS) liburing.pc liburing-ffi.pc $(CMAKE_FILES) \
+		$(addsuffix /*.d,$(DEP_DIRS))
 	rm -rf build
 
 -include mk/*.mk
+
+# After mk/*.mk, which add the directories of their own compiles.
+-include $(wildcard $(addsuffix /*.d,$(DEP_DIRS)))

@@ -73,14 +73,16 @@ CROSS_TEST_OBJS := $(patsubst test/%.c,$(B)/test/%.o,$(TEST_SRCS)) \
 .PHONY: cross-test-objs
 cross-test-objs: $(CROSS_TEST_OBJS)
 
-$(B)/test/barriers/ring-index.o: test/barriers/ring-index.c include/liburing.h include/liburing/*.h
+DEP_DIRS += $(B)/test/barriers
+
+$(B)/test/barriers/ring-index.o: test/barriers/ring-index.c
 	@mkdir -p $(@D)
-	$(CC) $(LIB_CFLAGS) -c -o $@ $<
+	$(CC) $(LIB_CFLAGS) $(DEPFLAGS) -c -o $@ $<
 
 ifneq ($(CROSS_ARCH),)
-$(B)/test/%.o: test/%.c test/helpers.h include/liburing.h
+$(B)/test/%.o: test/%.c
 	@mkdir -p $(@D)
-	$(CC) $(TEST_CFLAGS) -c -o $@ $<
+	$(CC) $(TEST_CFLAGS) $(DEPFLAGS) -c -o $@ $<
 endif
 
 tests: $(if $(CROSS_ARCH),$(B)/test/barriers/ring-index.o)

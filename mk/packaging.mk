@@ -54,4 +54,4 @@ check-static-names: $(B)/src/liburing.a $(B)/src/liburing-ffi.a
 	done
 
 # test/ffi.c dlopen()s the FFI library next to liburing.so.
-$(B)/test/ffi.t: $(B)/src/liburing-ffi.so.$(VERSION)
+$(B)/test/ffi.t: | $(B)/src/liburing-ffi.so.$(VERSION)

@@ -9,49 +9,32 @@
 #                        ASan/LSan, then once under valgrind
 #   make coverage        the test suite on a --coverage build; line, branch
 #                        and function figures of src/ (gcovr)
+#   make lint            cppcheck, clang-tidy and gcc -fanalyzer over src/
+#                        and include/, zero findings; hardening flags checked
 #   make fuzz            libFuzzer on random sequences of API calls
 #                        (FUZZ_SECONDS, default 300; CI runs 60)
 #   make stress          overflow storm, signals, SQPOLL, DEFER_TASKRUN,
 #                        threads, fork (STRESS_SHORT=1 for the CI sizes)
 #   make test-valgrind   the whole test suite under valgrind memcheck
 #                        (about 20 s; CI runs it whole)
-#   make lint            cppcheck, clang-tidy and gcc -fanalyzer over src/
-#                        and include/, zero findings; hardening flags checked
 #
 # CI (.ci/run) runs the short forms: check-compat, check-faults, coverage,
 # lint, fuzz-ci (make fuzz FUZZ_SECONDS=60), stress-short (make stress
 # STRESS_SHORT=1) and test-valgrind; about four minutes together.
 #
-# Each installs the Debian packages it needs when they are missing (as root).
-# Outputs go under build/ (REL_OUT).
+# Each installs the Debian packages it needs when they are missing (as root,
+# tools/need-packages.sh).  Outputs go under build/ (REL_OUT).
+#
+# LIBURING_API_TSV=FILE (unset by default): liburing's API table (name,
+# ..., node in liburing.so.2, node in liburing-ffi.so.2); check-compat and
+# check-install then also compare the exported symbols with it.
 
 REL_OUT := build
 REL_MULTIARCH := $(shell $(CC) -print-multiarch 2>/dev/null || echo x86_64-linux-gnu)
 REL_SYS_LIBURING := /usr/lib/$(REL_MULTIARCH)/liburing.so.2
-REL_API_TSV := $(firstword $(wildcard ../shared/reference/liburing-api.tsv))
+LIBURING_API_TSV ?=
 REL_LIB := $(B)/src/liburing.so.$(VERSION)
 REL_SRCS := $(LIB_SRCS)
-
-# $(call rel_need,PACKAGE...): install the Debian packages not yet there.
-define rel_need
-	@missing=; for p in $(1); do \
-		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | \
-			grep -q 'ok installed' || missing="$$missing $$p"; \
-	done; \
-	if [ -n "$$missing" ]; then \
-		if [ "$$(id -u)" != 0 ] || ! command -v apt-get >/dev/null; then \
-			echo "$@ needs:$$missing (apt-get install$$missing)" >&2; \
-			exit 1; \
-		fi; \
-		echo "installing$$missing"; \
-		export DEBIAN_FRONTEND=noninteractive; \
-		apt-get install -y -qq --no-install-recommends $$missing \
-			>/dev/null 2>&1 || \
-		{ apt-get update -qq >/dev/null 2>&1 && \
-		  apt-get install -y -qq --no-install-recommends $$missing \
-			>/dev/null; } || exit 1; \
-	fi
-endef
 
 .PHONY: check-compat check-faults check-faults-valgrind coverage fuzz \
 	fuzz-ci stress stress-short test-valgrind lint
@@ -63,7 +46,7 @@ REL_COMPAT := $(REL_OUT)/compat
 # Built in the recipe, not as a file target: the system header it needs may
 # only appear once the packages are installed.
 check-compat: lib
-	$(call rel_need,liburing-dev liburing2 qemu-utils plocate strace)
+	@sh tools/need-packages.sh liburing-dev liburing2 qemu-utils plocate strace
 	@mkdir -p $(REL_COMPAT)
 	$(CC) -O2 -g -Wall -Wextra -Werror -o $(REL_COMPAT)/compat \
 		test/compat/compat.c $(REL_SYS_LIBURING)
@@ -77,7 +60,7 @@ check-compat: lib
 	@echo "--- Debian programs on ours"
 	@sh test/compat/programs.sh $(B)/src
 	@echo "--- exported symbols"
-	@sh test/compat/symbols.sh $(B)/src $(REL_SYS_LIBURING) $(REL_API_TSV)
+	@sh test/compat/symbols.sh $(B)/src $(REL_SYS_LIBURING) $(LIBURING_API_TSV)
 
 ci-targets += check-compat
 
@@ -91,19 +74,21 @@ REL_FAULT_BASE := -D_GNU_SOURCE -Iinclude -fno-strict-aliasing $(WARNFLAGS) \
 	-O1 -g -fno-omit-frame-pointer
 REL_ASAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined
 
-$(REL_FAULT)/src/%.o: src/%.c src/lib.h include/liburing.h include/liburing/*.h
-	@mkdir -p $(@D)
-	$(CC) $(REL_FAULT_BASE) -Isrc -fPIC $(REL_ASAN) -c -o $@ $<
+DEP_DIRS += $(REL_FAULT) $(REL_FAULT)/src $(REL_FAULT_VG) $(REL_FAULT_VG)/src
 
-$(REL_FAULT_VG)/src/%.o: src/%.c src/lib.h include/liburing.h include/liburing/*.h
+$(REL_FAULT)/src/%.o: src/%.c
 	@mkdir -p $(@D)
-	$(CC) $(REL_FAULT_BASE) -Isrc -fPIC -c -o $@ $<
+	$(CC) $(REL_FAULT_BASE) -Isrc -fPIC $(REL_ASAN) $(DEPFLAGS) -c -o $@ $<
+
+$(REL_FAULT_VG)/src/%.o: src/%.c
+	@mkdir -p $(@D)
+	$(CC) $(REL_FAULT_BASE) -Isrc -fPIC $(DEPFLAGS) -c -o $@ $<
 
 $(REL_FAULT)/fault: test/fault/fault.c $(patsubst src/%.c,$(REL_FAULT)/src/%.o,$(REL_SRCS))
-	$(CC) $(REL_FAULT_BASE) $(REL_ASAN) -o $@ $^ $(REL_WRAP)
+	$(CC) $(REL_FAULT_BASE) $(REL_ASAN) $(DEPFLAGS) -o $@ $^ $(REL_WRAP)
 
 $(REL_FAULT_VG)/fault: test/fault/fault.c $(patsubst src/%.c,$(REL_FAULT_VG)/src/%.o,$(REL_SRCS))
-	$(CC) $(REL_FAULT_BASE) -o $@ $^ $(REL_WRAP)
+	$(CC) $(REL_FAULT_BASE) $(DEPFLAGS) -o $@ $^ $(REL_WRAP)
 
 check-faults: $(REL_FAULT)/fault
 	@echo "--- under ASan, UBSan and LeakSanitizer"
@@ -113,7 +98,7 @@ check-faults: $(REL_FAULT)/fault
 	@$(MAKE) --no-print-directory check-faults-valgrind
 
 check-faults-valgrind: $(REL_FAULT_VG)/fault
-	$(call rel_need,valgrind)
+	@sh tools/need-packages.sh valgrind
 	@echo "--- under valgrind"
 	@valgrind -q --leak-check=full --show-leak-kinds=all \
 		--errors-for-leak-kinds=all --error-exitcode=1 \
@@ -135,13 +120,15 @@ COV_MIN_BRANCHES ?= 90
 # own library objects, not a copy: its runs add to the same .gcda files, so
 # the figures include the error paths only a failing mmap, malloc or system
 # call reaches.  Built by the coverage sub-make (B=$(REL_COV), COVERAGE=1).
+DEP_DIRS += $(B)/fault
+
 $(B)/fault/fault-cov: test/fault/fault.c $(LIB_OBJS)
 	@mkdir -p $(@D)
-	$(CC) $(REL_FAULT_BASE) $(SAN_FLAGS) -o $@ $^ $(REL_WRAP)
+	$(CC) $(REL_FAULT_BASE) $(SAN_FLAGS) $(DEPFLAGS) -o $@ $^ $(REL_WRAP)
 
 # -O0 so that lines and branches map to the source one to one.
 coverage: check-deps
-	$(call rel_need,gcovr)
+	@sh tools/need-packages.sh gcovr
 	@$(MAKE) --no-print-directory B=$(REL_COV) COVERAGE=1 CFLAGS='-O0 -g' \
 		ENABLE_STATIC=no lib tests $(REL_COV)/fault/fault-cov
 	@find $(REL_COV) -name '*.gcda' -delete
@@ -155,18 +142,18 @@ coverage: check-deps
 
 ci-targets += coverage
 
-# --- 6. static analysis ------------------------------------------------------
+# --- 4. static analysis ------------------------------------------------------
 
 # Zero findings enforced: the checks are in test/lint/.clang-tidy, single
 # false positives in test/lint/suppressions (each with its reason).
 lint: lib
-	$(call rel_need,cppcheck clang-tidy python3)
+	@sh tools/need-packages.sh cppcheck clang-tidy python3
 	@python3 test/lint/lint.py
 	@sh test/lint/hardening.sh $(B)/src
 
 ci-targets += lint
 
-# --- 4. fuzzing --------------------------------------------------------------
+# --- 5. fuzzing --------------------------------------------------------------
 
 REL_FUZZ := $(REL_OUT)/fuzz
 FUZZ_SECONDS ?= 300
@@ -176,25 +163,27 @@ REL_FUZZ_CFLAGS := -D_GNU_SOURCE -Iinclude -fno-strict-aliasing $(WARNFLAGS) \
 # libFuzzer's edge counters in the library too, so it steers by its code.
 REL_FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined
 
-$(REL_FUZZ)/src/%.o: src/%.c src/lib.h include/liburing.h include/liburing/*.h
+DEP_DIRS += $(REL_FUZZ) $(REL_FUZZ)/src
+
+$(REL_FUZZ)/src/%.o: src/%.c
 	@mkdir -p $(@D)
 	$(REL_FUZZ_CC) $(REL_FUZZ_CFLAGS) -Isrc -fPIC $(REL_FUZZ_SAN) \
-		-fsanitize=fuzzer-no-link -c -o $@ $<
+		-fsanitize=fuzzer-no-link $(DEPFLAGS) -c -o $@ $<
 
 $(REL_FUZZ)/fuzz: test/fuzz/fuzz.c $(patsubst src/%.c,$(REL_FUZZ)/src/%.o,$(REL_SRCS))
 	@mkdir -p $(@D)
 	$(REL_FUZZ_CC) $(REL_FUZZ_CFLAGS) $(REL_FUZZ_SAN) -fsanitize=fuzzer \
-		-o $@ $^
+		$(DEPFLAGS) -o $@ $^
 
 $(REL_FUZZ)/regress: test/fuzz/regress.c $(patsubst src/%.c,$(REL_FAULT)/src/%.o,$(REL_SRCS))
 	@mkdir -p $(@D)
-	$(CC) $(REL_FAULT_BASE) $(REL_ASAN) -o $@ $^
+	$(CC) $(REL_FAULT_BASE) $(REL_ASAN) $(DEPFLAGS) -o $@ $^
 
 # The corpus grows in $(REL_FUZZ)/corpus, seeded from test/fuzz/corpus/;
 # crashes land in $(REL_FUZZ)/ as crash-* (replay: $(REL_FUZZ)/fuzz FILE,
 # with FUZZ_TRACE=1 for a step-by-step account).
 fuzz: $(REL_FUZZ)/regress
-	$(call rel_need,clang libclang-rt-14-dev)
+	@sh tools/need-packages.sh clang libclang-rt-14-dev
 	@$(MAKE) --no-print-directory $(REL_FUZZ)/fuzz
 	@echo "--- regressions the fuzzer found"
 	@$(REL_FUZZ)/regress; regress=$$?; \
@@ -221,13 +210,15 @@ fuzz-ci:
 
 ci-targets += fuzz-ci
 
-# --- 5. stress ---------------------------------------------------------------
+# --- 6. stress ---------------------------------------------------------------
 
 REL_STRESS := $(REL_OUT)/stress
 
-$(REL_STRESS)/stress: test/stress/stress.c $(REL_LIB)
+DEP_DIRS += $(REL_STRESS)
+
+$(REL_STRESS)/stress: test/stress/stress.c | $(REL_LIB)
 	@mkdir -p $(@D)
-	$(CC) -D_GNU_SOURCE -Iinclude $(WARNFLAGS) -O2 -g -o $@ $< \
+	$(CC) -D_GNU_SOURCE -Iinclude $(WARNFLAGS) -O2 -g $(DEPFLAGS) -o $@ $< \
 		-L$(B)/src -Wl,-rpath,$(abspath $(B)/src) -luring -lpthread
 
 stress: lib $(REL_STRESS)/stress
@@ -238,7 +229,7 @@ stress-short:
 
 ci-targets += stress-short
 
-# --- 5b. the test suite under valgrind ---------------------------------------
+# --- 7. the test suite under valgrind ----------------------------------------
 
 REL_VG := $(REL_OUT)/valgrind
 VG_TIMEOUT ?= 60
@@ -255,7 +246,7 @@ VG_TIMEOUT ?= 60
 # Every program takes a few seconds; one that hangs is killed (SIGKILL:
 # valgrind ignores SIGTERM then) after VG_TIMEOUT seconds.
 test-valgrind: check-deps
-	$(call rel_need,valgrind)
+	@sh tools/need-packages.sh valgrind
 	@$(MAKE) --no-print-directory lib tests
 	@VG_TIMEOUT=$(VG_TIMEOUT) sh test/stress/valgrind-suite.sh $(REL_VG) \
 		$(TEST_BINS)
