@@ -37,7 +37,7 @@ SAN_FLAGS += --coverage
 endif
 LIB_CFLAGS += $(SAN_FLAGS)
 
-LIB_SRCS := src/setup.c src/queue.c src/register.c src/syscall.c
+LIB_SRCS := src/setup.c src/queue.c src/register.c src/syscall.c src/version.c
 LIB_OBJS := $(patsubst src/%.c,$(B)/src/%.o,$(LIB_SRCS))
 FFI_OBJS := $(LIB_OBJS) $(B)/src/ffi.o
 SONAME := liburing.so.$(VERSION_MAJOR)
