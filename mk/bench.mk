@@ -113,8 +113,5 @@ bench-short: bench-check-libs
 
 bench-plot:
 	@[ -f $(BENCH_RESULTS) ] || { echo "run make bench first" >&2; exit 1; }
-	@command -v gnuplot >/dev/null || { \
-		echo "bench-plot needs gnuplot:" \
-			"apt-get install gnuplot-nox" >&2; \
-		exit 1; }
+	@command -v gnuplot >/dev/null || tools/need-packages.sh gnuplot-nox
 	sh test/bench/plot.sh $(BENCH_RESULTS) $(BENCH_DIR)/bench-plot.png

@@ -160,15 +160,6 @@ arch_copy_runtime() {
 arch_qemu
 
 # ---------------------------------------------------------------- host tools
-apt_updated=0
-apt_update() {
-	[ "$apt_updated" = 1 ] && return 0
-	apt_updated=1
-	is_root || return 1
-	log "apt-get update"
-	apt-get update -qq >/dev/null 2>&1
-}
-
 need_pkgs=
 command -v "$qemu_bin" >/dev/null 2>&1 || need_pkgs="$need_pkgs $qemu_pkg"
 command -v cpio >/dev/null 2>&1 || need_pkgs="$need_pkgs cpio"
@@ -182,13 +173,8 @@ if [ "$arch" = amd64 ] && { ! [ -x "$busybox" ] || ldd "$busybox" >/dev/null 2>&
 fi
 if [ -n "$need_pkgs" ]; then
 	[ "$offline" = 1 ] && die "missing packages:$need_pkgs (KERNEL_OFFLINE=1)"
-	is_root || die "missing packages:$need_pkgs; run as root or install them"
-	log "installing$need_pkgs"
-	if ! DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $need_pkgs >/dev/null; then
-		apt_update
-		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $need_pkgs >/dev/null ||
-			die "apt-get install$need_pkgs failed"
-	fi
+	sh "$top/tools/need-packages.sh" $need_pkgs ||
+		die "missing packages:$need_pkgs; run as root or install them"
 	if [ "$arch" = amd64 ]; then
 		[ -x "$busybox" ] && ! ldd "$busybox" >/dev/null 2>&1 || die "no static busybox at $busybox"
 	fi
