@@ -45,15 +45,12 @@ test-kernel: lib tests
 test-kernels: lib tests
 	bash $(KERNEL_DIR)/test-kernels.sh $(KERNEL_TESTS)
 
-$(KERNEL_OUT_DIR)/standin-pass.t: $(KERNEL_DIR)/standin.c
+# standin-pass.t passes; standin-skip.t and standin-fail.t do what they say.
+KERNEL_STANDIN_skip := -DSTANDIN_SKIP
+KERNEL_STANDIN_fail := -DSTANDIN_FAIL
+$(KERNEL_STANDINS): $(KERNEL_OUT_DIR)/standin-%.t: $(KERNEL_DIR)/standin.c
 	@mkdir -p $(@D)
-	$(KERNEL_CC) $(KERNEL_STANDIN_CFLAGS) -o $@ $<
-$(KERNEL_OUT_DIR)/standin-skip.t: $(KERNEL_DIR)/standin.c
-	@mkdir -p $(@D)
-	$(KERNEL_CC) $(KERNEL_STANDIN_CFLAGS) -DSTANDIN_SKIP -o $@ $<
-$(KERNEL_OUT_DIR)/standin-fail.t: $(KERNEL_DIR)/standin.c
-	@mkdir -p $(@D)
-	$(KERNEL_CC) $(KERNEL_STANDIN_CFLAGS) -DSTANDIN_FAIL -o $@ $<
+	$(KERNEL_CC) $(KERNEL_STANDIN_CFLAGS) $(KERNEL_STANDIN_$*) -o $@ $<
 
 # Two boots: passing and skipping stand-ins must give exit 0, and a set with
 # a deliberately failing one must give a non-zero exit.  Uses the fallback
