@@ -64,7 +64,8 @@ static void test_query_opcode_size_matches_kernel(void **state)
 	hdr.size = sizeof(buf);
 	ret = io_uring_register_query(&hdr);
 	if (ret == -EINVAL || ret == -EBADF)
-		T_SKIP("IORING_REGISTER_QUERY: kernel answers %d", ret);
+		T_SKIP("IORING_REGISTER_QUERY (Linux 6.18): kernel answers %d",
+		       ret);
 	assert_int_equal(ret, 0);
 	assert_int_equal(hdr.result, 0);
 	assert_int_equal(hdr.size, sizeof(struct io_uring_query_opcode));
