@@ -1016,7 +1016,7 @@ IOURINGINLINE void io_uring_prep_readv2(struct io_uring_sqe *sqe, int fd,
 					int flags) LIBURING_NOEXCEPT
 {
 	io_uring_prep_readv(sqe, fd, iovecs, nr_vecs, offset);
-	sqe->rw_flags = flags;
+	sqe->rw_flags = (__u32) flags;
 }
 
 /* WRITEV (5.1): pwritev(2). */
@@ -1035,7 +1035,7 @@ IOURINGINLINE void io_uring_prep_writev2(struct io_uring_sqe *sqe, int fd,
 					 int flags) LIBURING_NOEXCEPT
 {
 	io_uring_prep_writev(sqe, fd, iovecs, nr_vecs, offset);
-	sqe->rw_flags = flags;
+	sqe->rw_flags = (__u32) flags;
 }
 
 /* READ_FIXED (5.1): read into registered buffer @buf_index. */
@@ -1473,7 +1473,7 @@ IOURINGINLINE void io_uring_prep_socket(struct io_uring_sqe *sqe, int domain,
 {
 	io_uring_prep_rw(IORING_OP_SOCKET, sqe, domain, NULL,
 			 (unsigned) protocol, (__u64) type);
-	sqe->rw_flags = (int) flags;
+	sqe->rw_flags = flags;
 }
 
 /* SOCKET into direct slot @file_index (5.19). */
@@ -1871,7 +1871,7 @@ IOURINGINLINE void io_uring_prep_epoll_wait(struct io_uring_sqe *sqe, int fd,
 {
 	io_uring_prep_rw(IORING_OP_EPOLL_WAIT, sqe, fd, events,
 			 (unsigned) maxevents, 0);
-	sqe->rw_flags = (int) flags;
+	sqe->rw_flags = flags;
 }
 
 /* --- Timeouts and cancellation ---------------------------------------- */
