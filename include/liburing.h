@@ -157,10 +157,9 @@ struct io_uring_sq {
 
 	unsigned sqes_sz;		/* bytes of the SQE array */
 	/*
-	 * sqe_tail may reach this value before the kernel's head must be
-	 * read again.  The head only moves forward, so a stale limit only
-	 * under-reports free space and is always safe.  liburing calls the
-	 * word pad.
+	 * The last SQ position io_uring_get_sqe() may hand out before it
+	 * reads the kernel's head again (see __io_uring_sq_has_room).
+	 * liburing calls the word pad and never reads it.
 	 */
 	__extension__ union {
 		unsigned sqe_limit;
@@ -815,12 +814,22 @@ IOURINGINLINE void io_uring_initialize_sqe(struct io_uring_sqe *sqe)
 }
 
 /*
- * The SQ limit cache.  sqe_tail may run up to sqe_limit (the kernel's head
- * plus the ring size, as last read) without reading the head again; the
- * head only moves forward, so a stale limit is always safe.  On SQE128
- * rings the limit is held at the tail instead, so that every
- * io_uring_get_sqe() takes the slow path, the one that knows the entry
- * size, and the fast path can index 64-byte entries only.
+ * The SQ limit cache.  sq.sqe_limit is the last position the tail may
+ * take without reading the kernel's head again: head + entries - 1 as
+ * last read.  The head only moves forward, so the value stays safe while
+ * the tail is at or before it.
+ *
+ * The fast path trusts it only when it lies 0..ring_mask positions ahead
+ * of the tail, because code built against liburing's header moves the
+ * tail with its own get_sqe and never updates the word (liburing's
+ * sq.pad), and liburing's resize zeroes it.  A limit the tail has
+ * passed, or a zeroed word, is out of that window and takes the slow
+ * path, which reads the head and rewrites the word.  (A zero is inside
+ * the window only for tails within ring_entries of the 2^32 wrap.)
+ * "tail - 1" marks no known room: the value set up and resize leave, and
+ * the one SQE128 rings keep, so that every io_uring_get_sqe() there takes
+ * the slow path, the one that knows the entry size, and the fast path
+ * indexes 64-byte entries only.
  */
 IOURINGINLINE bool __io_uring_sq_has_room(struct io_uring *ring, unsigned nr)
 	LIBURING_NOEXCEPT
@@ -830,7 +839,7 @@ IOURINGINLINE bool __io_uring_sq_has_room(struct io_uring *ring, unsigned nr)
 			 sq->ring_entries;
 
 	if (!(ring->flags & IORING_SETUP_SQE128))
-		sq->sqe_limit = limit;
+		sq->sqe_limit = limit - 1;
 	return (int) (limit - sq->sqe_tail) >= (int) nr;
 }
 
@@ -840,7 +849,7 @@ IOURINGINLINE void __io_uring_sq_advance(struct io_uring *ring, unsigned nr)
 {
 	ring->sq.sqe_tail += nr;
 	if (ring->flags & IORING_SETUP_SQE128)
-		ring->sq.sqe_limit = ring->sq.sqe_tail;
+		ring->sq.sqe_limit = ring->sq.sqe_tail - 1;
 }
 
 /* The next SQ slot, unzeroed, reading the kernel's head; NULL if full. */
@@ -869,7 +878,8 @@ IOURINGINLINE struct io_uring_sqe *_io_uring_get_sqe(struct io_uring *ring)
 	unsigned tail = sq->sqe_tail;
 	struct io_uring_sqe *sqe;
 
-	if (uring_likely(tail != sq->sqe_limit)) {
+	/* the window test: one subtraction more than tail != limit */
+	if (uring_likely(sq->sqe_limit - tail <= sq->ring_mask)) {
 		sqe = &sq->sqes[tail & sq->ring_mask];
 		sq->sqe_tail = tail + 1;
 	} else {
@@ -893,16 +903,39 @@ struct io_uring_sqe *io_uring_get_sqe(struct io_uring *ring) LIBURING_NOEXCEPT;
 
 /*
  * A 128-byte SQE: any SQE on an SQE128 ring, or two adjacent slots on an
- * SQE_MIXED ring (6.19); NULL otherwise or when the SQ is full.
+ * SQE_MIXED ring (6.19); NULL otherwise or when the SQ is full.  On an
+ * SQE_MIXED ring whose tail is at the last slot, the two halves would not
+ * be adjacent: that slot becomes a NOP whose success posts no CQE, and
+ * the SQE starts at slot 0, as liburing 2.15 does.  The slot before the
+ * tail is not looked at: it may be the second half of a 128-byte SQE,
+ * whose bytes are payload.
  */
 IOURINGINLINE struct io_uring_sqe *io_uring_get_sqe128(struct io_uring *ring)
 	LIBURING_NOEXCEPT
 {
+	struct io_uring_sq *sq = &ring->sq;
+	struct io_uring_sqe *sqe;
+	unsigned filler;
+
 	if (ring->flags & IORING_SETUP_SQE128)
 		return io_uring_get_sqe(ring);
 	if (!(ring->flags & IORING_SETUP_SQE_MIXED))
 		return NULL;
-	return io_uring_get_sqes(ring, 2);
+
+	filler = (sq->sqe_tail & sq->ring_mask) == sq->ring_mask;
+	if (!__io_uring_sq_has_room(ring, filler + 2))
+		return NULL;
+	if (filler) {
+		sqe = &sq->sqes[sq->sqe_tail & sq->ring_mask];
+		memset(sqe, 0, sizeof(*sqe));
+		sqe->opcode = IORING_OP_NOP;
+		sqe->flags = IOSQE_CQE_SKIP_SUCCESS;
+		__io_uring_sq_advance(ring, 1);
+	}
+	sqe = &sq->sqes[sq->sqe_tail & sq->ring_mask];
+	memset(sqe, 0, 2 * sizeof(*sqe));
+	__io_uring_sq_advance(ring, 2);
+	return sqe;
 }
 
 IOURINGINLINE void io_uring_sqe_set_data(struct io_uring_sqe *sqe,
