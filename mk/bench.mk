@@ -45,9 +45,11 @@ BENCH_RAW := $(BENCH_DIR)/results.raw
 bench-deps:
 	@tools/need-packages.sh $(BENCH_PKGS)
 
-$(BENCH_OURS): $(BENCH_SRC) $(B)/src/liburing.so.$(VERSION) include/liburing.h
+DEP_DIRS += $(BENCH_DIR)
+
+$(BENCH_OURS): $(BENCH_SRC) | $(B)/src/liburing.so.$(VERSION)
 	@mkdir -p $(@D)
-	$(CC) $(BENCH_CFLAGS) -Iinclude -DBENCH_LIB_NAME='"ours"' -o $@ $< \
+	$(CC) $(BENCH_CFLAGS) -Iinclude -DBENCH_LIB_NAME='"ours"' $(DEPFLAGS) -o $@ $< \
 		-L$(B)/src -Wl,-rpath,'$$ORIGIN/../../src' -luring -laio
 
 # liburing 2.15 from Debian sid: headers and shared library.
