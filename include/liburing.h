@@ -528,11 +528,24 @@ IOURINGINLINE __u64 io_uring_cqe_get_data64(const struct io_uring_cqe *cqe)
 }
 
 /*
+ * An entry the caller never sees: the library's own timeout (kernels
+ * without IORING_FEAT_EXT_ARG) or a filler of a CQE_MIXED ring.  Every CQE
+ * reader of the library skips these.
+ */
+IOURINGINLINE bool __io_uring_cqe_is_internal(const struct io_uring *ring,
+					      const struct io_uring_cqe *cqe)
+{
+	if (!(ring->features & IORING_FEAT_EXT_ARG) &&
+	    cqe->user_data == LIBURING_UDATA_TIMEOUT)
+		return true;
+	return (ring->flags & IORING_SETUP_CQE_MIXED) &&
+	       (cqe->flags & IORING_CQE_F_SKIP);
+}
+
+/*
  * Look at the next CQE without entering the kernel.  Consumes, and never
- * returns, the library's internal timeout CQEs (kernels without
- * IORING_FEAT_EXT_ARG) and the filler entries of CQE_MIXED rings.
- * Returns 0 with *cqe_ptr NULL when nothing is ready, or the error carried
- * by an internal timeout.
+ * returns, the internal entries above.  Returns 0 with *cqe_ptr NULL when
+ * nothing is ready, or the error carried by an internal timeout.
  */
 IOURINGINLINE int __io_uring_peek_cqe(struct io_uring *ring,
 				      struct io_uring_cqe **cqe_ptr,
@@ -553,18 +566,14 @@ IOURINGINLINE int __io_uring_peek_cqe(struct io_uring *ring,
 
 		cqe = &ring->cq.cqes[io_uring_cqe_index(ring, head,
 							ring->cq.ring_mask)];
-		if (!(ring->features & IORING_FEAT_EXT_ARG) &&
-		    cqe->user_data == LIBURING_UDATA_TIMEOUT) {
-			if (cqe->res < 0)
+		if (uring_unlikely(__io_uring_cqe_is_internal(ring, cqe))) {
+			/* an expired or refused timeout ends its wait */
+			if (!(cqe->flags & IORING_CQE_F_SKIP) && cqe->res < 0)
 				err = cqe->res;
-			io_uring_cq_advance(ring, 1);
+			io_uring_cq_advance(ring, io_uring_cqe_nr(cqe));
 			if (!err)
 				continue;
 			cqe = NULL;
-		} else if ((ring->flags & IORING_SETUP_CQE_MIXED) &&
-			   (cqe->flags & IORING_CQE_F_SKIP)) {
-			io_uring_cq_advance(ring, io_uring_cqe_nr(cqe));
-			continue;
 		}
 		break;
 	}
