@@ -63,6 +63,47 @@ unsigned io_uring_flush_sq(struct io_uring *ring)
 	return flush_sq(ring);
 }
 
+/*
+ * IORING_SETUP_SQ_REWIND (7.0): the kernel reads the SQEs to submit from
+ * slot 0 on every enter and never moves the SQ head (nor reads the tail).
+ * Once it took @consumed of those waiting in slots 0.., the ones left
+ * (behind an SQE it refused) move down to slot 0 for the next enter, and
+ * the next SQE handed out follows them.
+ */
+static __attribute__((noinline, cold)) void
+sq_rewind(struct io_uring *ring, unsigned consumed)
+{
+	struct io_uring_sq *sq = &ring->sq;
+	size_t size = sizeof(struct io_uring_sqe) << io_uring_sqe_shift(ring);
+	unsigned left = sq->sqe_tail - consumed;
+
+	if (left)
+		memmove(sq->sqes, (char *) sq->sqes + consumed * size,
+			left * size);
+	sq->sqe_head = sq->sqe_tail = left;
+	/* the next io_uring_get_sqe() checks room the slow way */
+	sq->sqe_limit = left;
+}
+
+/* After an enter that submitted: the kernel took @ret SQEs (or failed). */
+static inline void sq_consumed(struct io_uring *ring, int ret)
+{
+	if (uring_unlikely(ring->flags & IORING_SETUP_SQ_REWIND) && ret > 0)
+		sq_rewind(ring, (unsigned) ret);
+}
+
+/* io_uring_enter() for a submit on an SQ_REWIND ring. */
+static __attribute__((noinline, cold)) int
+submit_rewind(struct io_uring *ring, unsigned submitted, unsigned wait_nr,
+	      unsigned flags)
+{
+	int ret = sys_io_uring_enter((unsigned) ring->enter_ring_fd, submitted,
+				     wait_nr, flags, NULL, _NSIG / 8);
+
+	sq_consumed(ring, ret);
+	return ret;
+}
+
 struct get_data {
 	unsigned submit;	/* SQEs still to hand to the kernel */
 	unsigned submitted;	/* SQEs the kernel took on the way */
@@ -126,6 +167,7 @@ static int get_cqe(struct io_uring *ring, struct io_uring_cqe **cqe_ptr,
 			err = ret;
 			break;
 		}
+		sq_consumed(ring, ret);
 		data->submit -= (unsigned) ret;
 		data->submitted += (unsigned) ret;
 		if (cqe)
@@ -344,9 +386,9 @@ int io_uring_wait_cqes_min_timeout(struct io_uring *ring,
 {
 	struct get_data data = { .wait_nr = wait_nr };
 
-	/* Like liburing: without the feature the minimum is dropped. */
+	/* liburing 2.15's rule (2.14 dropped the minimum silently) */
 	if (!(ring->features & IORING_FEAT_MIN_TIMEOUT))
-		min_ts_usec = 0;
+		return -EINVAL;
 	return get_cqe_ext_arg(ring, cqe_ptr, &data, ts, min_ts_usec, sigmask);
 }
 
@@ -432,6 +474,8 @@ static inline int submit(struct io_uring *ring, unsigned submitted,
 
 	if (cq_needs_enter)
 		flags |= IORING_ENTER_GETEVENTS;
+	if (uring_unlikely(ring->flags & IORING_SETUP_SQ_REWIND))
+		return submit_rewind(ring, submitted, wait_nr, flags);
 	return sys_io_uring_enter((unsigned) ring->enter_ring_fd, submitted,
 				  wait_nr, flags, NULL, _NSIG / 8);
 }
