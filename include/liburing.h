@@ -819,17 +819,18 @@ IOURINGINLINE void io_uring_initialize_sqe(struct io_uring_sqe *sqe)
  * last read.  The head only moves forward, so the value stays safe while
  * the tail is at or before it.
  *
- * The fast path trusts it only when it lies 0..ring_mask positions ahead
- * of the tail, because code built against liburing's header moves the
- * tail with its own get_sqe and never updates the word (liburing's
- * sq.pad), and liburing's resize zeroes it.  A limit the tail has
- * passed, or a zeroed word, is out of that window and takes the slow
- * path, which reads the head and rewrites the word.  (A zero is inside
- * the window only for tails within ring_entries of the 2^32 wrap.)
- * "tail - 1" marks no known room: the value set up and resize leave, and
- * the one SQE128 rings keep, so that every io_uring_get_sqe() there takes
- * the slow path, the one that knows the entry size, and the fast path
- * indexes 64-byte entries only.
+ * The fast path trusts it only while it is at or ahead of the tail, as a
+ * signed distance: code built against liburing's header moves the tail
+ * with its own get_sqe and never updates the word (liburing's sq.pad),
+ * so a limit the tail has passed is behind it and takes the slow path,
+ * which reads the head and rewrites the word.  "tail - 1" marks no known
+ * room: the value set up and resize leave, and the one SQE128 rings
+ * keep, so that every io_uring_get_sqe() there takes the slow path, the
+ * one that knows the entry size, and the fast path indexes 64-byte
+ * entries only.  The test is a compare and a branch on the sign, as
+ * cheap as the equality it replaced.  (liburing's resize zeroes the
+ * word; with this library loaded liburing's resize is not in the
+ * process, and ours leaves "tail - 1".)
  */
 IOURINGINLINE bool __io_uring_sq_has_room(struct io_uring *ring, unsigned nr)
 	LIBURING_NOEXCEPT
@@ -878,8 +879,8 @@ IOURINGINLINE struct io_uring_sqe *_io_uring_get_sqe(struct io_uring *ring)
 	unsigned tail = sq->sqe_tail;
 	struct io_uring_sqe *sqe;
 
-	/* the window test: one subtraction more than tail != limit */
-	if (uring_likely(sq->sqe_limit - tail <= sq->ring_mask)) {
+	/* at or before the limit, as a signed distance (see above) */
+	if (uring_likely((int) (sq->sqe_limit - tail) >= 0)) {
 		sqe = &sq->sqes[tail & sq->ring_mask];
 		sq->sqe_tail = tail + 1;
 	} else {

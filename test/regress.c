@@ -8,9 +8,9 @@
  *    and not flags; it must not decide anything.
  *  - io_uring_get_sqe()'s cached SQ limit: code compiled against
  *    liburing's header advances sq.sqe_tail without keeping the word
- *    (liburing's sq.pad), and liburing's resize zeroes it.  Whatever the
- *    word holds, no SQE may be handed out without room, and none at the
- *    wrong place on SQE128 rings.
+ *    (liburing's sq.pad), and liburing's resize zeroes it.  Whether the
+ *    tail has passed the word or the word is zero, no SQE may be handed
+ *    out without room, and none at the wrong place on SQE128 rings.
  *
  * The third bug of the set, liburing.h defining feature-test macros, is a
  * compile-time property: test/check-headers.sh checks it.
