@@ -90,7 +90,7 @@ sq_rewind(struct io_uring *ring, unsigned consumed)
 			left * size);
 	sq->sqe_head = sq->sqe_tail = left;
 	/* the next io_uring_get_sqe() checks room the slow way */
-	sq->sqe_limit = left;
+	sq->sqe_limit = left - 1;
 }
 
 /* After an enter that submitted: the kernel took @ret SQEs (or failed). */
