@@ -116,7 +116,6 @@ check-faults-valgrind: $(REL_FAULT_VG)/fault
 	$(call rel_need,valgrind)
 	@echo "--- under valgrind"
 	@valgrind -q --leak-check=full --show-leak-kinds=all \
-		--suppressions=test/stress/valgrind.supp \
 		--errors-for-leak-kinds=all --error-exitcode=1 \
 		$(REL_FAULT_VG)/fault > $(REL_FAULT_VG)/valgrind.log 2>&1; \
 		status=$$?; grep -v '^ok ' $(REL_FAULT_VG)/valgrind.log; \
