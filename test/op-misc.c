@@ -51,8 +51,8 @@ static void test_nop_flags(void **state)
 	cqe = t_submit_one(&ring);
 	if (cqe.res != -EIO && !(ring.features & IORING_FEAT_MIN_TIMEOUT)) {
 		io_uring_queue_exit(&ring);
-		T_SKIP("kernel lacks IORING_NOP_INJECT_RESULT (res %d)",
-		       cqe.res);
+		T_SKIP("kernel lacks IORING_NOP_INJECT_RESULT (Linux 6.10), "
+		       "res %d", cqe.res);
 	}
 	assert_int_equal(cqe.res, -EIO);
 
