@@ -117,7 +117,6 @@ fetch_series() {
 	if ! img=$(image_path "$root" "$rel"); then
 		# 7.x: the image package only depends on linux-binary-RELEASE
 		root=$(sh "$fetch" -a "$arch" "$suite" "linux-binary-$rel") || return 1
-		ver=$(sh "$fetch" -a "$arch" -v "$suite" "linux-binary-$rel") || return 1
 		img=$(image_path "$root" "$rel") ||
 			die "no vmlinuz in $pkg or linux-binary-$rel ($suite)"
 	fi
