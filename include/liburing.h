@@ -661,11 +661,24 @@ IOURINGINLINE int io_uring_cq_eventfd_toggle(struct io_uring *ring,
 }
 
 /*
+ * An entry the caller never sees: the library's own timeout (kernels
+ * without IORING_FEAT_EXT_ARG) or a filler of a CQE_MIXED ring.  Every CQE
+ * reader of the library skips these.
+ */
+IOURINGINLINE bool __io_uring_cqe_is_internal(const struct io_uring *ring,
+					      const struct io_uring_cqe *cqe)
+{
+	if (!(ring->features & IORING_FEAT_EXT_ARG) &&
+	    cqe->user_data == LIBURING_UDATA_TIMEOUT)
+		return true;
+	return (ring->flags & IORING_SETUP_CQE_MIXED) &&
+	       (cqe->flags & IORING_CQE_F_SKIP);
+}
+
+/*
  * Look at the next CQE without entering the kernel.  Consumes, and never
- * returns, the library's internal timeout CQEs (kernels without
- * IORING_FEAT_EXT_ARG) and the filler entries of CQE_MIXED rings.
- * Returns 0 with *cqe_ptr NULL when nothing is ready, or the error carried
- * by an internal timeout.
+ * returns, the internal entries above.  Returns 0 with *cqe_ptr NULL when
+ * nothing is ready, or the error carried by an internal timeout.
  */
 IOURINGINLINE int __io_uring_peek_cqe(struct io_uring *ring,
 				      struct io_uring_cqe **cqe_ptr,
@@ -686,18 +699,14 @@ IOURINGINLINE int __io_uring_peek_cqe(struct io_uring *ring,
 
 		cqe = &ring->cq.cqes[io_uring_cqe_index(ring, head,
 							ring->cq.ring_mask)];
-		if (!(ring->features & IORING_FEAT_EXT_ARG) &&
-		    cqe->user_data == LIBURING_UDATA_TIMEOUT) {
-			if (cqe->res < 0)
+		if (uring_unlikely(__io_uring_cqe_is_internal(ring, cqe))) {
+			/* an expired or refused timeout ends its wait */
+			if (!(cqe->flags & IORING_CQE_F_SKIP) && cqe->res < 0)
 				err = cqe->res;
-			io_uring_cq_advance(ring, 1);
+			io_uring_cq_advance(ring, io_uring_cqe_nr(cqe));
 			if (!err)
 				continue;
 			cqe = NULL;
-		} else if ((ring->flags & IORING_SETUP_CQE_MIXED) &&
-			   (cqe->flags & IORING_CQE_F_SKIP)) {
-			io_uring_cq_advance(ring, io_uring_cqe_nr(cqe));
-			continue;
 		}
 		break;
 	}
@@ -819,17 +828,18 @@ IOURINGINLINE void io_uring_initialize_sqe(struct io_uring_sqe *sqe)
  * last read.  The head only moves forward, so the value stays safe while
  * the tail is at or before it.
  *
- * The fast path trusts it only when it lies 0..ring_mask positions ahead
- * of the tail, because code built against liburing's header moves the
- * tail with its own get_sqe and never updates the word (liburing's
- * sq.pad), and liburing's resize zeroes it.  A limit the tail has
- * passed, or a zeroed word, is out of that window and takes the slow
- * path, which reads the head and rewrites the word.  (A zero is inside
- * the window only for tails within ring_entries of the 2^32 wrap.)
- * "tail - 1" marks no known room: the value set up and resize leave, and
- * the one SQE128 rings keep, so that every io_uring_get_sqe() there takes
- * the slow path, the one that knows the entry size, and the fast path
- * indexes 64-byte entries only.
+ * The fast path trusts it only while it is at or ahead of the tail, as a
+ * signed distance: code built against liburing's header moves the tail
+ * with its own get_sqe and never updates the word (liburing's sq.pad),
+ * so a limit the tail has passed is behind it and takes the slow path,
+ * which reads the head and rewrites the word.  "tail - 1" marks no known
+ * room: the value set up and resize leave, and the one SQE128 rings
+ * keep, so that every io_uring_get_sqe() there takes the slow path, the
+ * one that knows the entry size, and the fast path indexes 64-byte
+ * entries only.  The test is a compare and a branch on the sign, as
+ * cheap as the equality it replaced.  (liburing's resize zeroes the
+ * word; with this library loaded liburing's resize is not in the
+ * process, and ours leaves "tail - 1".)
  */
 IOURINGINLINE bool __io_uring_sq_has_room(struct io_uring *ring, unsigned nr)
 	LIBURING_NOEXCEPT
@@ -878,8 +888,8 @@ IOURINGINLINE struct io_uring_sqe *_io_uring_get_sqe(struct io_uring *ring)
 	unsigned tail = sq->sqe_tail;
 	struct io_uring_sqe *sqe;
 
-	/* the window test: one subtraction more than tail != limit */
-	if (uring_likely(sq->sqe_limit - tail <= sq->ring_mask)) {
+	/* at or before the limit, as a signed distance (see above) */
+	if (uring_likely((int) (sq->sqe_limit - tail) >= 0)) {
 		sqe = &sq->sqes[tail & sq->ring_mask];
 		sq->sqe_tail = tail + 1;
 	} else {

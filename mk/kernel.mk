@@ -38,11 +38,14 @@ test-kernel: export KERNEL_TIMEOUT ?= 480
 test-kernels: export KERNEL_TIMEOUT ?= 360
 test-kernels: export KERNEL_TEST_TIMEOUT ?= 90
 
+# test/tool-info.t runs bin/io_uring-info: the VM gets the programs too
+test-kernel test-kernels: export KERNEL_EXTRA_FILES ?= $(PROG_BINS)
+
 # lib too: test/ffi.t dlopens src/liburing-ffi.so.2, which `tests` does not build
-test-kernel: lib tests
+test-kernel: lib tests programs
 	bash $(KERNEL_RUN_VM) $(KERNEL_TESTS)
 
-test-kernels: lib tests
+test-kernels: lib tests programs
 	bash $(KERNEL_DIR)/test-kernels.sh $(KERNEL_TESTS)
 
 # standin-pass.t passes; standin-skip.t and standin-fail.t do what they say.

@@ -71,8 +71,50 @@ unsigned io_uring_flush_sq(struct io_uring *ring)
 	return flush_sq(ring);
 }
 
+/*
+ * IORING_SETUP_SQ_REWIND (7.0): the kernel reads the SQEs to submit from
+ * slot 0 on every enter and never moves the SQ head (nor reads the tail).
+ * Once it took @consumed of those waiting in slots 0.., the ones left
+ * (behind an SQE it refused) move down to slot 0 for the next enter, and
+ * the next SQE handed out follows them.
+ */
+static __attribute__((noinline, cold)) void
+sq_rewind(struct io_uring *ring, unsigned consumed)
+{
+	struct io_uring_sq *sq = &ring->sq;
+	size_t size = sizeof(struct io_uring_sqe) << io_uring_sqe_shift(ring);
+	unsigned left = sq->sqe_tail - consumed;
+
+	if (left)
+		memmove(sq->sqes, (char *) sq->sqes + consumed * size,
+			left * size);
+	sq->sqe_head = sq->sqe_tail = left;
+	/* the next io_uring_get_sqe() checks room the slow way */
+	sq->sqe_limit = left - 1;
+}
+
+/* After an enter that submitted: the kernel took @ret SQEs (or failed). */
+static inline void sq_consumed(struct io_uring *ring, int ret)
+{
+	if (uring_unlikely(ring->flags & IORING_SETUP_SQ_REWIND) && ret > 0)
+		sq_rewind(ring, (unsigned) ret);
+}
+
+/* io_uring_enter() for a submit on an SQ_REWIND ring. */
+static __attribute__((noinline, cold)) int
+submit_rewind(struct io_uring *ring, unsigned submitted, unsigned wait_nr,
+	      unsigned flags)
+{
+	int ret = sys_io_uring_enter_plain((unsigned) ring->enter_ring_fd,
+					   submitted, wait_nr, flags);
+
+	sq_consumed(ring, ret);
+	return ret;
+}
+
 struct get_data {
-	unsigned submit;
+	unsigned submit;	/* SQEs still to hand to the kernel */
+	unsigned submitted;	/* SQEs the kernel took on the way */
 	unsigned wait_nr;
 	unsigned get_flags;
 	size_t sz;
@@ -80,12 +122,18 @@ struct get_data {
 	void *arg;
 };
 
+/*
+ * Submit what @data says and wait for its CQEs.  Returns 0 with *cqe_ptr
+ * the first ready CQE (or NULL when none is needed), or -errno: -EAGAIN
+ * when nothing was asked for and nothing is ready, -ETIME when a bounded
+ * wait ran out.  What the kernel took is in data->submitted either way.
+ */
 static int get_cqe(struct io_uring *ring, struct io_uring_cqe **cqe_ptr,
 		   struct get_data *data)
 {
-	struct io_uring_cqe *cqe = NULL;
-	bool looped = false;
-	int err = 0;
+	struct io_uring_cqe *cqe;
+	bool entered = false;
+	int err;
 
 	for (;;) {
 		bool need_enter = false;
@@ -93,17 +141,13 @@ static int get_cqe(struct io_uring *ring, struct io_uring_cqe **cqe_ptr,
 		unsigned nr_available;
 		int ret;
 
-		ret = __io_uring_peek_cqe(ring, &cqe, &nr_available);
-		if (ret) {
-			if (!err)
-				err = ret;
+		err = __io_uring_peek_cqe(ring, &cqe, &nr_available);
+		if (err)
 			break;
-		}
 		if (!cqe && !data->wait_nr && !data->submit) {
 			/* Entered once already, or nothing to flush: done. */
-			if (looped || !cq_ring_needs_enter(ring)) {
-				if (!err)
-					err = -EAGAIN;
+			if (entered || !cq_ring_needs_enter(ring)) {
+				err = -EAGAIN;
 				break;
 			}
 			need_enter = true;
@@ -116,9 +160,9 @@ static int get_cqe(struct io_uring *ring, struct io_uring_cqe **cqe_ptr,
 			need_enter = true;
 		if (!need_enter)
 			break;
-		if (looped && data->has_ts) {
+		if (entered && data->has_ts) {
 			/* A bounded wait entered once: it timed out. */
-			if (!cqe && !err)
+			if (!cqe)
 				err = -ETIME;
 			break;
 		}
@@ -128,22 +172,29 @@ static int get_cqe(struct io_uring *ring, struct io_uring_cqe **cqe_ptr,
 					 data->submit, data->wait_nr, flags,
 					 data->arg, data->sz);
 		if (ret < 0) {
-			if (!err)
-				err = ret;
+			err = ret;
 			break;
 		}
-
+		sq_consumed(ring, ret);
 		data->submit -= (unsigned) ret;
+		data->submitted += (unsigned) ret;
 		if (cqe)
 			break;
-		if (!looped) {
-			looped = true;
-			err = ret;
-		}
+		entered = true;
 	}
 
 	*cqe_ptr = cqe;
 	return err;
+}
+
+/*
+ * What io_uring_enter() itself answers: the count submitted if the kernel
+ * took any SQEs (a wait that then failed does not undo that), else the
+ * error or 0.
+ */
+static int submitted_or_error(const struct get_data *data, int err)
+{
+	return data->submitted ? (int) data->submitted : err;
 }
 
 int __io_uring_get_cqe(struct io_uring *ring, struct io_uring_cqe **cqe_ptr,
@@ -152,46 +203,52 @@ int __io_uring_get_cqe(struct io_uring *ring, struct io_uring_cqe **cqe_ptr,
 	struct get_data data = {
 		.submit		= submit,
 		.wait_nr	= wait_nr,
-		.get_flags	= 0,
 		.sz		= _NSIG / 8,
 		.arg		= sigmask,
 	};
 
-	return get_cqe(ring, cqe_ptr, &data);
-}
+	int ret = get_cqe(ring, cqe_ptr, &data);
 
-/* Waits report success as 0, whatever was submitted on the way. */
-static int wait_result(int ret)
-{
-	return ret < 0 ? ret : 0;
+	return submitted_or_error(&data, ret);
 }
 
 /*
- * On CQE_MIXED rings entries take one or two slots, and the kernel pads
- * the ring end with IORING_CQE_F_SKIP fillers.  Fillers at the head are
- * dropped here; the batch stops before any later one, since the caller
- * hands back the slots of the entries it got and nothing else.
+ * Whether the CQ may hold entries the caller never sees: fillers of
+ * CQE_MIXED rings, or the library's own timeouts (no IORING_FEAT_EXT_ARG).
  */
-static unsigned peek_batch_mixed(struct io_uring *ring,
-				 struct io_uring_cqe **cqes, unsigned count,
-				 unsigned head, unsigned tail)
+static bool cq_may_hold_internal(const struct io_uring *ring)
+{
+	return (ring->flags & IORING_SETUP_CQE_MIXED) ||
+	       !(ring->features & IORING_FEAT_EXT_ARG);
+}
+
+/*
+ * The batch where internal entries may sit: those at the head are consumed
+ * here; the batch stops before any later one, since the caller hands back
+ * the slots of the entries it got and nothing else.  On CQE_MIXED rings an
+ * entry takes one or two slots.
+ */
+static unsigned peek_batch_internal(struct io_uring *ring,
+				    struct io_uring_cqe **cqes, unsigned count,
+				    unsigned head, unsigned tail)
 {
 	unsigned mask = ring->cq.ring_mask;
 	struct io_uring_cqe *cqe;
 	unsigned n = 0;
 
-	while (head != tail &&
-	       (ring->cq.cqes[head & mask].flags & IORING_CQE_F_SKIP))
-		head++;
+	for (; head != tail; head += io_uring_cqe_nr(cqe)) {
+		cqe = &ring->cq.cqes[io_uring_cqe_index(ring, head, mask)];
+		if (!__io_uring_cqe_is_internal(ring, cqe))
+			break;
+	}
 	if (head != *ring->cq.khead)
 		io_uring_smp_store_release(ring->cq.khead, head);
 
-	while (n < count && head != tail) {
-		cqe = &ring->cq.cqes[head & mask];
-		if (cqe->flags & IORING_CQE_F_SKIP)
+	for (; n < count && head != tail; head += io_uring_cqe_nr(cqe)) {
+		cqe = &ring->cq.cqes[io_uring_cqe_index(ring, head, mask)];
+		if (__io_uring_cqe_is_internal(ring, cqe))
 			break;
 		cqes[n++] = cqe;
-		head += io_uring_cqe_nr(cqe);
 	}
 	return n;
 }
@@ -219,8 +276,9 @@ unsigned io_uring_peek_batch_cqe(struct io_uring *ring,
 	}
 
 	head = *ring->cq.khead;
-	if (ring->flags & IORING_SETUP_CQE_MIXED)
-		return peek_batch_mixed(ring, cqes, count, head, head + ready);
+	if (cq_may_hold_internal(ring))
+		return peek_batch_internal(ring, cqes, count, head,
+					   head + ready);
 	if (count > ready)
 		count = ready;
 	for (i = 0; i < count; i++)
@@ -230,10 +288,11 @@ unsigned io_uring_peek_batch_cqe(struct io_uring *ring,
 
 /*
  * Kernels without IORING_FEAT_EXT_ARG cannot bound a wait: queue a
- * TIMEOUT with our own user_data instead.  Returns what is to submit.
+ * TIMEOUT with our own user_data behind the caller's SQEs, and submit it
+ * with them.
  */
-static int submit_timeout(struct io_uring *ring, unsigned wait_nr,
-			  struct __kernel_timespec *ts)
+static int queue_timeout(struct io_uring *ring, struct get_data *data,
+			 struct __kernel_timespec *ts)
 {
 	struct io_uring_sqe *sqe;
 	int ret;
@@ -246,19 +305,22 @@ static int submit_timeout(struct io_uring *ring, unsigned wait_nr,
 		ret = io_uring_submit(ring);
 		if (ret < 0)
 			return ret;
+		data->submitted += (unsigned) ret;
 		if (!__io_uring_sq_has_room(ring, 1))
 			return -EAGAIN;
 	}
 	sqe = _io_uring_get_sqe(ring);
-	io_uring_prep_timeout(sqe, ts, wait_nr, 0);
+	io_uring_prep_timeout(sqe, ts, data->wait_nr, 0);
 	sqe->user_data = LIBURING_UDATA_TIMEOUT;
-	return (int) flush_sq(ring);
+	data->submit = flush_sq(ring);
+	return 0;
 }
 
+/* A wait the kernel bounds (IORING_FEAT_EXT_ARG, 5.11). */
 static int get_cqe_ext_arg(struct io_uring *ring,
-			   struct io_uring_cqe **cqe_ptr, unsigned submit,
-			   unsigned wait_nr, struct __kernel_timespec *ts,
-			   unsigned min_wait_usec, sigset_t *sigmask)
+			   struct io_uring_cqe **cqe_ptr, struct get_data *data,
+			   struct __kernel_timespec *ts, unsigned min_wait_usec,
+			   sigset_t *sigmask)
 {
 	struct io_uring_getevents_arg arg = {
 		.sigmask	= (unsigned long) sigmask,
@@ -266,67 +328,61 @@ static int get_cqe_ext_arg(struct io_uring *ring,
 		.min_wait_usec	= min_wait_usec,
 		.ts		= (unsigned long) ts,
 	};
-	struct get_data data = {
-		.submit		= submit,
-		.wait_nr	= wait_nr,
-		.get_flags	= IORING_ENTER_EXT_ARG,
-		.sz		= sizeof(arg),
-		.has_ts		= ts != NULL,
-		.arg		= &arg,
-	};
 
-	return get_cqe(ring, cqe_ptr, &data);
+	data->get_flags = IORING_ENTER_EXT_ARG;
+	data->sz = sizeof(arg);
+	data->has_ts = ts != NULL;
+	data->arg = &arg;
+	return get_cqe(ring, cqe_ptr, data);
 }
 
 /*
- * IOPOLL rings refuse TIMEOUT requests (-EINVAL, on every kernel) and their
- * enter never sleeps, so a bounded wait there cannot lean on our timeout
- * SQE: it enters once and gives up, as it does with IORING_FEAT_EXT_ARG.
+ * Submit data->submit SQEs and wait at most @ts for data->wait_nr CQEs.
+ * The kernel bounds the wait if it can.  Otherwise our timeout SQE goes in
+ * behind the caller's SQEs (all of them: the kernel takes SQEs in order)
+ * and data->submitted counts the caller's only.  IOPOLL rings refuse
+ * TIMEOUT requests (-EINVAL, every kernel) and their enter never sleeps:
+ * there the wait enters once and gives up, as with EXT_ARG.
  */
-static int get_cqe_poll_once(struct io_uring *ring,
-			     struct io_uring_cqe **cqe_ptr, unsigned submit,
-			     unsigned wait_nr, sigset_t *sigmask)
+static int get_cqe_timeout(struct io_uring *ring,
+			   struct io_uring_cqe **cqe_ptr, struct get_data *data,
+			   struct __kernel_timespec *ts, sigset_t *sigmask)
 {
-	struct get_data data = {
-		.submit		= submit,
-		.wait_nr	= wait_nr,
-		.sz		= _NSIG / 8,
-		.has_ts		= true,
-		.arg		= sigmask,
-	};
+	int ret;
 
-	return get_cqe(ring, cqe_ptr, &data);
+	if (ring->features & IORING_FEAT_EXT_ARG)
+		return get_cqe_ext_arg(ring, cqe_ptr, data, ts, 0, sigmask);
+
+	data->sz = _NSIG / 8;
+	data->arg = sigmask;
+	if (ring->flags & IORING_SETUP_IOPOLL) {
+		data->has_ts = true;
+		return get_cqe(ring, cqe_ptr, data);
+	}
+
+	ret = queue_timeout(ring, data, ts);
+	if (ret)
+		return ret;
+	ret = get_cqe(ring, cqe_ptr, data);
+	/* Ours went in last: it went in if nothing is left. */
+	if (!data->submit && data->submitted)
+		data->submitted--;
+	return ret;
 }
 
 int io_uring_wait_cqes(struct io_uring *ring, struct io_uring_cqe **cqe_ptr,
 		       unsigned wait_nr, struct __kernel_timespec *ts,
 		       sigset_t *sigmask)
 {
-	int to_submit = 0;
-	int ret;
+	struct get_data data = {
+		.wait_nr	= wait_nr,
+		.sz		= _NSIG / 8,
+		.arg		= sigmask,
+	};
 
-	if (ts) {
-		if (ring->features & IORING_FEAT_EXT_ARG)
-			return wait_result(get_cqe_ext_arg(ring, cqe_ptr, 0,
-					   wait_nr, ts, 0, sigmask));
-		if (ring->flags & IORING_SETUP_IOPOLL) {
-			ret = get_cqe_poll_once(ring, cqe_ptr, 0, wait_nr,
-						sigmask);
-			return ret >= 0 && !*cqe_ptr ? -ETIME : wait_result(ret);
-		}
-		to_submit = submit_timeout(ring, wait_nr, ts);
-		if (to_submit < 0)
-			return to_submit;
-	}
-	ret = __io_uring_get_cqe(ring, cqe_ptr, (unsigned) to_submit, wait_nr,
-				 sigmask);
-	/*
-	 * The count submitted on the way hides the -ETIME our internal
-	 * timeout carried: no CQE after a bounded wait means it expired.
-	 */
-	if (ts && ret >= 0 && !*cqe_ptr)
-		return -ETIME;
-	return wait_result(ret);
+	if (ts)
+		return get_cqe_timeout(ring, cqe_ptr, &data, ts, sigmask);
+	return get_cqe(ring, cqe_ptr, &data);
 }
 
 int io_uring_wait_cqes_min_timeout(struct io_uring *ring,
@@ -336,11 +392,12 @@ int io_uring_wait_cqes_min_timeout(struct io_uring *ring,
 				   unsigned int min_ts_usec,
 				   sigset_t *sigmask)
 {
-	/* Like liburing: without the feature the minimum is dropped. */
+	struct get_data data = { .wait_nr = wait_nr };
+
+	/* liburing 2.15's rule (2.14 dropped the minimum silently) */
 	if (!(ring->features & IORING_FEAT_MIN_TIMEOUT))
-		min_ts_usec = 0;
-	return wait_result(get_cqe_ext_arg(ring, cqe_ptr, 0, wait_nr, ts,
-					   min_ts_usec, sigmask));
+		return -EINVAL;
+	return get_cqe_ext_arg(ring, cqe_ptr, &data, ts, min_ts_usec, sigmask);
 }
 
 int io_uring_wait_cqe_timeout(struct io_uring *ring,
@@ -356,34 +413,19 @@ int io_uring_submit_and_wait_timeout(struct io_uring *ring,
 				     struct __kernel_timespec *ts,
 				     sigset_t *sigmask)
 {
-	int to_submit, ret;
+	struct get_data data = {
+		.submit		= flush_sq(ring),
+		.wait_nr	= wait_nr,
+		.sz		= _NSIG / 8,
+		.arg		= sigmask,
+	};
+	int ret;
 
-	if (!ts)
-		return __io_uring_get_cqe(ring, cqe_ptr, flush_sq(ring),
-					  wait_nr, sigmask);
-	if (ring->features & IORING_FEAT_EXT_ARG)
-		return get_cqe_ext_arg(ring, cqe_ptr, flush_sq(ring), wait_nr,
-				       ts, 0, sigmask);
-	if (ring->flags & IORING_SETUP_IOPOLL)
-		return get_cqe_poll_once(ring, cqe_ptr, flush_sq(ring),
-					 wait_nr, sigmask);
-
-	to_submit = submit_timeout(ring, wait_nr, ts);
-	if (to_submit < 0)
-		return to_submit;
-	ret = __io_uring_get_cqe(ring, cqe_ptr, (unsigned) to_submit, wait_nr,
-				 sigmask);
-	if (ret < 0)
-		return ret;
-	/*
-	 * Our timeout SQE went in last: count only the caller's, and report
-	 * its expiry as the EXT_ARG path would.
-	 */
-	if (ret && ret == to_submit)
-		ret--;
-	if (!ret && !*cqe_ptr && wait_nr)
-		return -ETIME;
-	return ret;
+	if (ts)
+		ret = get_cqe_timeout(ring, cqe_ptr, &data, ts, sigmask);
+	else
+		ret = get_cqe(ring, cqe_ptr, &data);
+	return submitted_or_error(&data, ret);
 }
 
 int io_uring_submit_and_wait_min_timeout(struct io_uring *ring,
@@ -393,10 +435,14 @@ int io_uring_submit_and_wait_min_timeout(struct io_uring *ring,
 					 unsigned min_wait,
 					 sigset_t *sigmask)
 {
+	struct get_data data = { .wait_nr = wait_nr };
+	int ret;
+
 	if (!(ring->features & IORING_FEAT_MIN_TIMEOUT))
 		return -EINVAL;
-	return get_cqe_ext_arg(ring, cqe_ptr, flush_sq(ring), wait_nr, ts,
-			       min_wait, sigmask);
+	data.submit = flush_sq(ring);
+	ret = get_cqe_ext_arg(ring, cqe_ptr, &data, ts, min_wait, sigmask);
+	return submitted_or_error(&data, ret);
 }
 
 /*
@@ -416,11 +462,13 @@ int io_uring_submit_and_wait_reg(struct io_uring *ring,
 		.arg		= (void *) ((unsigned long) reg_index *
 					    sizeof(struct io_uring_reg_wait)),
 	};
+	int ret;
 
 	if (!(ring->features & IORING_FEAT_EXT_ARG))
 		return -EINVAL;
 	data.submit = flush_sq(ring);
-	return get_cqe(ring, cqe_ptr, &data);
+	ret = get_cqe(ring, cqe_ptr, &data);
+	return submitted_or_error(&data, ret);
 }
 
 static inline int submit(struct io_uring *ring, unsigned submitted,
@@ -434,6 +482,8 @@ static inline int submit(struct io_uring *ring, unsigned submitted,
 
 	if (cq_needs_enter)
 		flags |= IORING_ENTER_GETEVENTS;
+	if (uring_unlikely(ring->flags & IORING_SETUP_SQ_REWIND))
+		return submit_rewind(ring, submitted, wait_nr, flags);
 	return sys_io_uring_enter_plain((unsigned) ring->enter_ring_fd,
 					submitted, wait_nr, flags);
 }
@@ -445,14 +495,16 @@ int io_uring_submit(struct io_uring *ring)
 
 /*
  * The round trip most programs make, kept short: a wait enters the kernel
- * whatever the rings hold, so without an SQPOLL thread to wake there is
- * nothing to decide, and the head needs no ordered load.
+ * whatever the rings hold, so without an SQPOLL thread to wake (or an
+ * SQ_REWIND ring to rewind afterwards) there is nothing to decide, and the
+ * head needs no ordered load.
  */
 int io_uring_submit_and_wait(struct io_uring *ring, unsigned wait_nr)
 {
 	unsigned tail;
 
-	if (uring_unlikely(!wait_nr || (ring->flags & IORING_SETUP_SQPOLL)))
+	if (uring_unlikely(!wait_nr || (ring->flags & (IORING_SETUP_SQPOLL |
+						       IORING_SETUP_SQ_REWIND))))
 		return submit(ring, flush_sq(ring), wait_nr, false);
 	tail = publish_sq(&ring->sq);
 	return sys_io_uring_enter_plain((unsigned) ring->enter_ring_fd,
@@ -556,14 +608,8 @@ int io_uring_copy_cqes(struct io_uring *ring, struct io_uring_cqe *cqes,
 		struct io_uring_cqe *src;
 
 		src = &ring->cq.cqes[(head & ring->cq.ring_mask) << shift];
-		if ((ring->flags & IORING_SETUP_CQE_MIXED) &&
-		    (src->flags & IORING_CQE_F_SKIP)) {
+		if (__io_uring_cqe_is_internal(ring, src)) {
 			head += io_uring_cqe_nr(src);
-			continue;
-		}
-		if (!(ring->features & IORING_FEAT_EXT_ARG) &&
-		    src->user_data == LIBURING_UDATA_TIMEOUT) {
-			head++;
 			continue;
 		}
 		/* A 32-byte CQE on a mixed ring needs two slots here too. */

@@ -111,13 +111,20 @@ int io_uring_resize_rings(struct io_uring *ring, struct io_uring_params *p)
 	memset(&p->cq_off, 0, sizeof(p->cq_off));
 	ret = ring_register(ring, IORING_REGISTER_RESIZE_RINGS, p, 1);
 	if (ret < 0)
-		return ret;
+		goto out;
 
 	/* Map with the ring's own flags, which @p must not carry. */
 	kp = *p;
 	kp.flags |= ring->flags;
 	kp.features = ring->features;
-	return __io_uring_remap_rings(ring, &kp);
+	ret = __io_uring_remap_rings(ring, &kp);
+out:
+	/*
+	 * The kernel writes flags back into @p (IORING_SETUP_NO_SQARRAY),
+	 * which it refuses on the next resize: hand @p back reusable.
+	 */
+	p->flags = 0;
+	return ret;
 }
 
 /* Whether waits on this ring count as iowait (IORING_FEAT_NO_IOWAIT, 6.15). */

@@ -345,46 +345,33 @@ static void release_app_memory(struct io_uring *ring, size_t size)
 }
 
 /*
- * Returns the bytes of caller memory used (NO_MMAP) or 0, or -errno.  On
- * failure nothing stays mapped or open and *ring is zeroed.
+ * One setup attempt with @p as it is.  Returns the bytes of caller memory
+ * used (NO_MMAP) or 0, or -errno.  On failure nothing stays mapped or open
+ * and *ring is zeroed.
  */
-static ssize_t queue_init(unsigned entries, struct io_uring *ring,
+static ssize_t setup_ring(unsigned entries, struct io_uring *ring,
 			  struct io_uring_params *p, void *buf,
 			  size_t buf_size)
 {
-	bool try_no_sqarray = !(p->flags & IORING_SETUP_NO_SQARRAY);
 	/* Our own copy: the kernel writes p back. */
 	bool no_mmap = p->flags & IORING_SETUP_NO_MMAP;
 	ssize_t mem_size = 0;
-	int fd, ret;
+	int fd = -1, ret;
 
 	memset(ring, 0, sizeof(*ring));
-	if (try_no_sqarray)
-		p->flags |= IORING_SETUP_NO_SQARRAY;
-retry:
 	if (no_mmap) {
 		mem_size = prepare_app_memory(entries, ring, p, &buf, buf_size);
 		if (mem_size < 0) {
 			ret = (int) mem_size;
-			goto fail;
+			mem_size = 0;
+			goto err;
 		}
 	}
 
 	fd = io_uring_setup(entries, p);
 	if (fd < 0) {
 		ret = fd;
-		if (no_mmap)
-			release_app_memory(ring, (size_t) mem_size);
-		if (ret == -EINVAL && try_no_sqarray) {
-			/* Kernels before 6.6 lack NO_SQARRAY. */
-			try_no_sqarray = false;
-			p->flags &= ~IORING_SETUP_NO_SQARRAY;
-			if (!(ring->int_flags & INT_FLAG_APP_MEM))
-				buf = NULL;
-			memset(ring, 0, sizeof(*ring));
-			goto retry;
-		}
-		goto fail;
+		goto err;
 	}
 
 	if (no_mmap) {
@@ -392,10 +379,8 @@ retry:
 		ring_setup_pointers(p, &ring->sq, &ring->cq);
 	} else {
 		ret = ring_mmap(fd, p, &ring->sq, &ring->cq);
-		if (ret) {
-			close(fd);
-			goto fail;
-		}
+		if (ret)
+			goto err;
 	}
 
 	ring->flags = p->flags;
@@ -408,11 +393,37 @@ retry:
 		ring->ring_fd = ring->enter_ring_fd = fd;
 	}
 	fill_sq_array(ring);
-	return no_mmap ? mem_size : 0;
-fail:
+	return mem_size;
+err:
+	if (fd >= 0)
+		close(fd);
+	if (mem_size)
+		release_app_memory(ring, (size_t) mem_size);
 	memset(ring, 0, sizeof(*ring));
 	ring->ring_fd = ring->enter_ring_fd = -1;
 	return ret;
+}
+
+/*
+ * Rings go without the SQ array (IORING_SETUP_NO_SQARRAY, 6.6) unless the
+ * caller asks otherwise; older kernels refuse the flag with -EINVAL, and
+ * get one more attempt without it.
+ */
+static ssize_t queue_init(unsigned entries, struct io_uring *ring,
+			  struct io_uring_params *p, void *buf,
+			  size_t buf_size)
+{
+	ssize_t ret;
+
+	if (p->flags & IORING_SETUP_NO_SQARRAY)
+		return setup_ring(entries, ring, p, buf, buf_size);
+
+	p->flags |= IORING_SETUP_NO_SQARRAY;
+	ret = setup_ring(entries, ring, p, buf, buf_size);
+	if (ret != -EINVAL)
+		return ret;
+	p->flags &= ~IORING_SETUP_NO_SQARRAY;
+	return setup_ring(entries, ring, p, buf, buf_size);
 }
 
 int io_uring_queue_init_params(unsigned entries, struct io_uring *ring,

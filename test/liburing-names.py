@@ -16,7 +16,10 @@ OURS:
 
   macro     #ifndef NAME / #error
   function  its type, including noexcept as C++17, equals theirs
-  struct    sizeof, and offsetof of every member reachable by name
+  struct    sizeof, and offsetof of every member reachable by name,
+            each equal to theirs (a program built against THEIRS prints
+            them); a reserved member (pad*, resv*) that moved because the
+            kernel gave out part of the reserve is a note, not a failure
   enum      every enumerator, and the enum type
   typedef   sizeof
 
@@ -62,7 +65,7 @@ def preprocess(inc, names, workdir):
                  res.stderr)
     aux = os.path.join(workdir, "theirs.aux")
     res2 = run([CC, "-I", inc] + extra + ["-aux-info", aux, "-c", src,
-                "-o", os.devnull])
+                "-o", os.path.join(workdir, "theirs.o")])
     if res2.returncode:
         sys.exit("liburing-names: their headers do not compile:\n" +
                  res2.stderr)
@@ -273,6 +276,33 @@ def aggregates(text):
     return structs, enums, typedefs
 
 
+def their_layout(inc, names, structs, workdir):
+    """sizeof of each struct and offsetof of each member, on their side."""
+    src = os.path.join(workdir, "layout.c")
+    exe = os.path.join(workdir, "layout")
+    with open(src, "w") as f:
+        f.write("#define _GNU_SOURCE\n")
+        for n in names:
+            f.write("#include <%s>\n" % n)
+        f.write("#include <stdio.h>\nint main(void)\n{\n")
+        for tag, members in sorted(structs.items()):
+            f.write('\tprintf("%s %%zu\\n", sizeof(struct %s));\n' %
+                    (tag, tag))
+            for m in members:
+                f.write('\tprintf("%s.%s %%zu\\n", '
+                        '__builtin_offsetof(struct %s, %s));\n' %
+                        (tag, m, tag, m))
+        f.write("\treturn 0;\n}\n")
+    extra = os.environ.get("LIBURING_NAMES_CFLAGS", "").split()
+    res = run([CC, "-w", "-I", inc] + extra + ["-o", exe, src])
+    if res.returncode:
+        print("note     their layouts unknown (layout.c does not build); "
+              "names only")
+        return {}
+    out = run([exe]).stdout
+    return dict(line.split() for line in out.splitlines())
+
+
 class Program:
     """Generated source, one item per line, remembering which is which."""
 
@@ -349,15 +379,19 @@ def main():
         c.add("function", n,
               "_Static_assert(__builtin_types_compatible_p(__typeof__(&%s),"
               " %s (*)(%s)), \"%s\");" % (n, ret, params, n))
+    layout = their_layout(theirs, names, structs, workdir)
     for tag, members in sorted(structs.items()):
         count("struct")
         c.add("struct", tag,
-              "_Static_assert(sizeof(struct %s) > 0, \"%s\");" % (tag, tag))
+              "_Static_assert(sizeof(struct %s) == %s, \"%s\");" %
+              (tag, layout.get(tag, "sizeof(struct %s)" % tag), tag))
         for m in members:
+            key = "%s.%s" % (tag, m)
+            off = "__builtin_offsetof(struct %s, %s)" % (tag, m)
             count("member")
-            c.add("member", "%s.%s" % (tag, m),
-                  "_Static_assert(__builtin_offsetof(struct %s, %s) < "
-                  "(size_t) -1, \"%s.%s\");" % (tag, m, tag, m))
+            c.add("member", key,
+                  "_Static_assert(%s == %s, \"%s\");" %
+                  (off, layout.get(key, off), key))
     for key, (tag, consts) in sorted(enums.items()):
         if tag:
             count("enum")
@@ -376,7 +410,7 @@ def main():
     c.write(cpath)
     bad, other = compile_errors(
         [CC, "-std=gnu11", "-fmax-errors=0", "-w", "-I", ours, "-c", cpath,
-         "-o", os.devnull], cpath, c)
+         "-o", cpath + ".o"], cpath, c)
 
     # C++17: the same prototypes, each noexcept, as liburing declares them.
     cxx = Program(prologue[1:] + ["#include <type_traits>", ""])
@@ -391,7 +425,7 @@ def main():
     cxx.write(xpath)
     xbad, xother = compile_errors(
         [CXX, "-std=c++17", "-fmax-errors=0", "-w", "-I", ours, "-c", xpath,
-         "-o", os.devnull], xpath, cxx)
+         "-o", xpath + ".o"], xpath, cxx)
     counts["noexcept"] = [len(funcs), 0]
     for (kind, name), msg in xbad.items():
         if ("function", name) not in bad:
@@ -403,6 +437,15 @@ def main():
     for (kind, name), msg in sorted(bad.items()):
         if kind == "function" and "undeclared" not in msg:
             kind = "prototype"
+        if kind in ("struct", "member") and "static assert" in msg:
+            kind = "layout"
+            # Reserved space the kernel has since given out (ours follows
+            # the newer kernel ABI): the reserve moved, nothing else did.
+            if re.search(r"(^|\.)_*(pad|resv)\w*$", name.split(".", 1)[1]
+                         if "." in name else ""):
+                print("note     %-10s %-40s reserve moved (newer kernel "
+                      "ABI)" % (kind, name))
+                continue
         if kind in ("function", "struct", "enum", "typedef", "macro",
                     "enumerator", "member"):
             what = "missing"

@@ -3,17 +3,17 @@
  * Regression tests for bugs found by comparing this library with liburing
  * (issue 14).  Each test failed before its fix.
  *
- *  - io_uring_get_sqe128() on an SQE_MIXED ring at the wrap: the slot
- *    before the tail may be the second half of a 128-byte SQE, payload
- *    and not flags; it must not decide anything.
- *  - io_uring_get_sqe()'s cached SQ limit: code compiled against
+ *  - io_uring_get_sqe128() on an SQE_MIXED ring at the wrap (bug 2): the
+ *    slot before the tail may be the second half of a 128-byte SQE,
+ *    payload and not flags; it must not decide anything.
+ *  - io_uring_get_sqe()'s cached SQ limit (bug 3): code compiled against
  *    liburing's header advances sq.sqe_tail without keeping the word
- *    (liburing's sq.pad), and liburing's resize zeroes it.  Whatever the
- *    word holds, no SQE may be handed out without room, and none at the
- *    wrong place on SQE128 rings.
+ *    (liburing's sq.pad), and liburing's resize zeroes it.  Whether the
+ *    tail has passed the word or the word is zero, no SQE may be handed
+ *    out without room, and none at the wrong place on SQE128 rings.
  *
- * The third bug of the set, liburing.h defining feature-test macros, is a
- * compile-time property: test/check-headers.sh checks it.
+ * Bug 4, liburing.h defining feature-test macros, is a compile-time
+ * property: test/check-headers.sh checks it.
  */
 #include <string.h>
 #include "helpers.h"

@@ -481,6 +481,18 @@ static void test_no_mmap_posix_memalign(void **state)
 	void *mem = NULL;
 	int ret;
 
+	/*
+	 * Heap memory has been written before: its pages are already
+	 * faulted in.  6.12 (Debian's 6.12.95 measured) does not share such
+	 * pages with a NO_MMAP ring: the CQEs and CQ tail it posts never show
+	 * in the memory the process reads, and a ring whose first bytes were
+	 * written can hang.  Fresh pages (test_no_mmap_caller_memory) work
+	 * there; 6.18 and 7.2 share both.  The releases between were not
+	 * measured, so the test runs from 6.18 on.
+	 */
+	if (t_kernel_at_least(6, 5) && !t_kernel_at_least(6, 18))
+		T_SKIP("NO_MMAP rings in already-faulted memory: broken on "
+		       "6.12, measured to work from 6.18");
 	assert_int_equal(posix_memalign(&mem, (size_t) sysconf(_SC_PAGESIZE),
 					size), 0);
 	memset(&p, 0, sizeof(p));

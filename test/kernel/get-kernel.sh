@@ -22,8 +22,8 @@
 #
 # Prints one line: VMLINUZ RELEASE PACKAGE-VERSION.  The vmlinuz is copied
 # to KERNEL_CACHE (default test/kernel/cache) as vmlinuz-RELEASE with
-# vmlinuz-RELEASE.version beside it, and reused while the archive's
-# version stays the same.  With KERNEL_OFFLINE=1, or when the suite cannot
+# vmlinuz-RELEASE.version and .suite beside it, and reused while the
+# archive's version stays the same.  With KERNEL_OFFLINE=1, or when the suite cannot
 # be reached, the newest cached kernel of the series is used (with a
 # message); with none cached, it fails saying which suite was unreachable.
 #
@@ -67,16 +67,14 @@ series_suite() {
 	esac
 }
 
-# newest_cached SERIES: the newest cached vmlinuz of the series, or nothing
+# newest_cached SERIES: the newest cached vmlinuz that came from the
+# series' suite (vmlinuz-RELEASE.suite says which), or nothing
 newest_cached() {
-	local glob
-	case $1 in
-	5.10|6.1|6.12) glob="vmlinuz-$1.*-cloud-$arch" ;;
-	7|7.x|sid|current) glob="vmlinuz-7*-cloud-$arch" ;;
-	*) glob="vmlinuz-*-cloud-$arch" ;;
-	esac
-	for f in "$cache"/$glob; do
-		[ -s "$f" ] && echo "$f"
+	local suite f
+	suite=$(series_suite "$1" | cut -d' ' -f1)
+	for f in "$cache"/vmlinuz-*-cloud-"$arch"; do
+		[ -s "$f" ] && [ "$(cat "$f.suite" 2>/dev/null)" = "$suite" ] &&
+			echo "$f"
 	done | sort -V | tail -n1
 }
 
@@ -108,7 +106,8 @@ fetch_series() {
 	pkg=$1 ver=$2
 	rel=${pkg#linux-image-}
 	if [ -s "$cache/vmlinuz-$rel" ] &&
-	   [ "$(cat "$cache/vmlinuz-$rel.version" 2>/dev/null)" = "$ver" ]; then
+	   [ "$(cat "$cache/vmlinuz-$rel.version" 2>/dev/null)" = "$ver" ] &&
+	   [ "$(cat "$cache/vmlinuz-$rel.suite" 2>/dev/null)" = "$suite" ]; then
 		echo "$cache/vmlinuz-$rel $rel $ver"
 		return 0
 	fi
@@ -117,13 +116,13 @@ fetch_series() {
 	if ! img=$(image_path "$root" "$rel"); then
 		# 7.x: the image package only depends on linux-binary-RELEASE
 		root=$(sh "$fetch" -a "$arch" "$suite" "linux-binary-$rel") || return 1
-		ver=$(sh "$fetch" -a "$arch" -v "$suite" "linux-binary-$rel") || return 1
 		img=$(image_path "$root" "$rel") ||
 			die "no vmlinuz in $pkg or linux-binary-$rel ($suite)"
 	fi
 	cp "$img" "$cache/vmlinuz-$rel.tmp" &&
 		mv "$cache/vmlinuz-$rel.tmp" "$cache/vmlinuz-$rel" &&
-		echo "$ver" >"$cache/vmlinuz-$rel.version" ||
+		echo "$ver" >"$cache/vmlinuz-$rel.version" &&
+		echo "$suite" >"$cache/vmlinuz-$rel.suite" ||
 		die "cannot write $cache/vmlinuz-$rel"
 	echo "$cache/vmlinuz-$rel $rel $ver"
 }
@@ -142,12 +141,16 @@ mkdir -p "$cache" || die "cannot create $cache"
 cache=$(cd "$cache" && pwd)
 
 if [ "${KERNEL_OFFLINE:-0}" != 1 ]; then
+	# package lists another run is refreshing can answer nothing for a
+	# moment: one more try before falling back to the cache
+	fetch_series "$series" && exit 0
+	sleep 5
 	fetch_series "$series" && exit 0
 	log "the ${series} kernel could not be had from Debian's" \
 		"$(series_suite "$series" | cut -d' ' -f1) suite (see above)"
 fi
 f=$(newest_cached "$series")
-[ -n "$f" ] || die "no $series kernel for $arch: the suite cannot be reached and $cache has none"
+[ -n "$f" ] || die "no $series kernel for $arch: its suite was not reached and $cache holds none from it"
 rel=${f##*/vmlinuz-}
 log "using the cached $rel"
 echo "$f $rel $(cat "$f.version" 2>/dev/null || echo unknown)"

@@ -26,11 +26,18 @@ series_list=${KERNEL_SERIES:-5.10 6.1 6.12 7 rc}
 export KERNEL_TIMEOUT=${KERNEL_TIMEOUT:-360}
 mkdir -p "$out" || exit 2
 
+# resolve SERIES: "PACKAGE VERSION", once more after a pause on failure
+# (package lists another run is refreshing can answer nothing for a moment)
+resolve() {
+	sh "$top/test/kernel/get-kernel.sh" -r "$1" ||
+		{ sleep 5; sh "$top/test/kernel/get-kernel.sh" -r "$1"; }
+}
+
 # rc_is_newer: experimental's kernel is newer than sid's (both resolved now)
 rc_is_newer() {
 	local rc sid
-	rc=$(sh "$top/test/kernel/get-kernel.sh" -r rc) || return 2
-	sid=$(sh "$top/test/kernel/get-kernel.sh" -r 7) || return 2
+	rc=$(resolve rc) || return 2
+	sid=$(resolve 7) || return 2
 	echo "test-kernels: experimental has ${rc#* }, sid ${sid#* }"
 	dpkg --compare-versions "${rc#* }" gt "${sid#* }"
 }
@@ -44,7 +51,11 @@ for s in $series_list; do
 		0) ;;
 		1) echo "test-kernels: experimental is not newer than sid: rc not run"
 		   continue ;;
-		*) echo "test-kernels: cannot compare experimental with sid: rc not run"
+		*) # a suite that cannot be reached is a failure, not a pass
+		   lines+=("kernel-rc: no result (experimental or sid cannot be resolved)")
+		   rows+=("$(printf '%-8s %-34s %6s %6s %7s %7s  %s' rc ? - - - - \
+			"FAILED: experimental or sid cannot be resolved")")
+		   tf=$((tf + 1)) bad=1
 		   continue ;;
 		esac
 	fi
