@@ -853,3 +853,46 @@ bool t_nofile_limit_is_real(void)
 	return shown.rlim_cur == kernel.rlim_cur &&
 	       shown.rlim_max == kernel.rlim_max;
 }
+struct io_uring_probe *t_probe_alloc(unsigned nr)
+{
+	struct io_uring_probe *p;
+
+	p = calloc(1, sizeof(*p) + nr * sizeof(struct io_uring_probe_op));
+	assert_non_null(p);
+	return p;
+}
+
+int t_sync_msg(int fd, unsigned len, __u64 data, unsigned flags)
+{
+	struct io_uring_sqe sqe;
+
+	memset(&sqe, 0, sizeof(sqe));
+	io_uring_prep_msg_ring(&sqe, fd, len, data, flags);
+	return io_uring_register_sync_msg(&sqe);
+}
+
+/* Submit one NOP and return its result. */
+int t_nop_res(struct io_uring *ring, unsigned sqe_flags,
+		   unsigned personality)
+{
+	struct io_uring_sqe *sqe = t_get_sqe(ring);
+	struct io_uring_cqe cqe;
+
+	io_uring_prep_nop(sqe);
+	sqe->flags |= sqe_flags;
+	sqe->personality = (__u16) personality;
+	sqe->user_data = 0x4e4f50;
+	cqe = t_submit_one(ring);
+	assert_int_equal(cqe.user_data, 0x4e4f50);
+	return cqe.res;
+}
+
+/*
+ * Register opcodes used with fd -1 and no ring ("blind": SEND_MSG_RING in
+ * 6.13, QUERY, BPF filters).  Older kernels answer such calls with -EINVAL
+ * for an opcode they do not know, or -EBADF for the fd.
+ */
+bool t_no_such_blind_op(int ret)
+{
+	return ret == -EINVAL || ret == -EBADF;
+}

@@ -227,5 +227,16 @@ pid_t t_write_later_proc(int fd, const void *buf, size_t len,
  * program's setrlimit() of RLIMIT_NOFILE.
  */
 bool t_nofile_limit_is_real(void);
+struct io_uring_probe *t_probe_alloc(unsigned nr);
+int t_sync_msg(int fd, unsigned len, __u64 data, unsigned flags);
+/* Submit one NOP and return its result. */
+int t_nop_res(struct io_uring *ring, unsigned sqe_flags,
+		   unsigned personality);
+/*
+ * Register opcodes used with fd -1 and no ring ("blind": SEND_MSG_RING in
+ * 6.13, QUERY, BPF filters).  Older kernels answer such calls with -EINVAL
+ * for an opcode they do not know, or -EBADF for the fd.
+ */
+bool t_no_such_blind_op(int ret);
 
 #endif
