@@ -11,6 +11,7 @@ includedir ?= $(prefix)/include
 libdir ?= $(prefix)/lib
 libdevdir ?= $(libdir)
 mandir ?= $(prefix)/man
+bindir ?= $(prefix)/bin
 ENABLE_SHARED ?= yes
 ENABLE_STATIC ?= yes
 
@@ -36,7 +37,7 @@ SAN_FLAGS += --coverage
 endif
 LIB_CFLAGS += $(SAN_FLAGS)
 
-LIB_SRCS := src/setup.c src/queue.c src/register.c src/syscall.c
+LIB_SRCS := src/setup.c src/queue.c src/register.c src/syscall.c src/version.c
 LIB_OBJS := $(patsubst src/%.c,$(B)/src/%.o,$(LIB_SRCS))
 FFI_OBJS := $(LIB_OBJS) $(B)/src/ffi.o
 SONAME := liburing.so.$(VERSION_MAJOR)
@@ -64,9 +65,13 @@ EXAMPLE_SRCS := $(wildcard examples/*.c)
 EXAMPLE_BINS := $(patsubst examples/%.c,$(B)/examples/%,$(EXAMPLE_SRCS))
 EXAMPLE_LDFLAGS := -L$(B)/src -Wl,-rpath,'$$ORIGIN/../src' $(SAN_FLAGS)
 
-.PHONY: all lib tests examples test test-sanitize demo install uninstall \
-	clean
-all: lib examples
+# Programs installed with the library: every bin/NAME.c is $(B)/bin/NAME.
+PROG_SRCS := $(wildcard bin/*.c)
+PROG_BINS := $(patsubst bin/%.c,$(B)/bin/%,$(PROG_SRCS))
+
+.PHONY: all lib tests examples programs test test-sanitize demo install \
+	uninstall clean
+all: lib examples programs
 
 lib: $(LIBS)
 
@@ -149,6 +154,22 @@ $(B)/examples/%: examples/%.c $(B)/src/liburing.so.$(VERSION)
 demo: lib examples
 	@sh examples/demo.sh $(B)/examples
 
+# --- programs ----------------------------------------------------------------
+
+programs: $(PROG_BINS)
+
+# The library's objects are linked in, so that an installed program needs
+# no rpath and cannot load another liburing.so.2 than the one it was
+# written against, whichever of shared and static is built.
+$(B)/bin/%: bin/%.c $(LIB_OBJS)
+	@mkdir -p $(@D)
+	$(CC) -D_GNU_SOURCE -Iinclude $(WARNFLAGS) $(HARDEN_CFLAGS) $(CFLAGS) \
+		$(EXTRA_CFLAGS) $(SAN_FLAGS) $(HARDEN_LDFLAGS) $(LDFLAGS) \
+		-o $@ $< $(LIB_OBJS)
+
+# test/tool-info.c runs the program from ../bin beside it.
+$(B)/test/tool-info.t: $(B)/bin/io_uring-info
+
 # --- install -----------------------------------------------------------------
 
 PC_FILES := $(B)/liburing.pc $(B)/liburing-ffi.pc
@@ -168,20 +189,42 @@ $(B)/liburing-ffi.pc: $(PC_DEPS)
 	    -e 's|@includedir@|$(includedir)|' -e 's|@version@|$(VERSION)|' \
 	    -e 's|@name@|liburing-ffi|' -e 's|@lib@|uring-ffi|' $< > $@
 
+# The CMake package finds everything relative to its own directory, so it
+# works from a DESTDIR tree too.
+CMAKE_DIR := $(libdevdir)/cmake/liburing
+CMAKE_FILES := $(B)/liburing-config.cmake $(B)/liburing-config-version.cmake
+cmake_rel = $(shell realpath -m --relative-to='$(CMAKE_DIR)' '$(1)')
+SIZEOF_POINTER := $(shell echo __SIZEOF_POINTER__ | $(CC) -E -P - 2>/dev/null | tr -dc 0-9)
+
+$(B)/liburing-config.cmake: cmake/liburing-config.cmake.in $(PC_DEPS)
+	@mkdir -p $(@D)
+	sed -e 's|@rel_includedir@|$(call cmake_rel,$(includedir))|' \
+	    -e 's|@rel_libdir@|$(call cmake_rel,$(libdir))|' \
+	    -e 's|@rel_libdevdir@|$(call cmake_rel,$(libdevdir))|' \
+	    -e 's|@version@|$(VERSION)|' -e 's|@major@|$(VERSION_MAJOR)|' \
+	    $< > $@
+
+$(B)/liburing-config-version.cmake: cmake/liburing-config-version.cmake.in $(PC_DEPS)
+	@mkdir -p $(@D)
+	sed -e 's|@version@|$(VERSION)|' -e 's|@major@|$(VERSION_MAJOR)|' \
+	    -e 's|@sizeof_pointer@|$(or $(SIZEOF_POINTER),8)|' $< > $@
+
 # Alias pages are symbolic links to the page that documents them (in the
 # same directory); they are installed as links, the others as files.
-MAN_PAGES := $(wildcard man/man2/*.2 man/man3/*.3 man/man7/*.7)
+MAN_PAGES := $(wildcard man/man1/*.1 man/man2/*.2 man/man3/*.3 man/man7/*.7)
 HEADERS := include/liburing.h $(wildcard include/liburing/*.h)
 SUB_HEADERS := $(wildcard include/liburing/io_uring/*.h)
 D := $(DESTDIR)
 
-install: lib $(PC_FILES)
+install: lib programs $(PC_FILES) $(CMAKE_FILES)
 	install -d $(D)$(includedir)/liburing/io_uring $(D)$(libdir) \
-		$(D)$(libdevdir)/pkgconfig
+		$(D)$(libdevdir)/pkgconfig $(D)$(CMAKE_DIR) $(D)$(bindir)
 	install -m 644 include/liburing.h $(D)$(includedir)/
 	install -m 644 $(wildcard include/liburing/*.h) $(D)$(includedir)/liburing/
 	install -m 644 $(SUB_HEADERS) $(D)$(includedir)/liburing/io_uring/
 	install -m 644 $(PC_FILES) $(D)$(libdevdir)/pkgconfig/
+	install -m 644 $(CMAKE_FILES) $(D)$(CMAKE_DIR)/
+	install -m 755 $(PROG_BINS) $(D)$(bindir)/
 ifeq ($(ENABLE_SHARED),yes)
 	install -m 755 $(B)/src/liburing.so.$(VERSION) $(B)/src/liburing-ffi.so.$(VERSION) $(D)$(libdir)/
 	ln -sf liburing.so.$(VERSION) $(D)$(libdir)/$(SONAME)
@@ -209,6 +252,8 @@ uninstall:
 	rm -f $(D)$(libdevdir)/liburing.so $(D)$(libdevdir)/liburing-ffi.so
 	rm -f $(D)$(libdevdir)/liburing.a $(D)$(libdevdir)/liburing-ffi.a
 	rm -f $(D)$(libdevdir)/pkgconfig/liburing.pc $(D)$(libdevdir)/pkgconfig/liburing-ffi.pc
+	rm -f $(patsubst $(B)/%,$(D)$(CMAKE_DIR)/%,$(CMAKE_FILES))
+	rm -f $(patsubst $(B)/bin/%,$(D)$(bindir)/%,$(PROG_BINS))
 	@for page in $(MAN_PAGES); do \
 		sec=$${page#man/man}; sec=$${sec%%/*}; \
 		rm -f $(D)$(mandir)/man$$sec/$${page##*/}; \
@@ -216,7 +261,7 @@ uninstall:
 
 clean:
 	rm -f src/*.o src/*.a src/*.so* test/*.o test/*.t $(EXAMPLE_BINS) \
-		liburing.pc liburing-ffi.pc
+		$(PROG_BINS) liburing.pc liburing-ffi.pc $(CMAKE_FILES)
 	rm -rf build
 
 -include mk/*.mk

@@ -25,15 +25,17 @@
 #ifndef LIB_URING_H
 #define LIB_URING_H
 
-#ifndef _XOPEN_SOURCE
-#define _XOPEN_SOURCE 500	/* sigset_t from glibc */
-#endif
-#ifndef _GNU_SOURCE
-#define _GNU_SOURCE		/* cpu_set_t from musl */
-#endif
-
+/*
+ * No feature-test macro is defined here: they belong to the program, and
+ * one defined by a header changes what the libc headers included after it
+ * declare (strerror_r's GNU form for _GNU_SOURCE, for one).  What strict
+ * ISO builds hide is reached another way: sigset_t through <sys/select.h>,
+ * an AT_FDCWD of our own, int64_t for loff_t, and io_uring_prep_waitid
+ * only where <sys/wait.h> declares waitid(2)'s types.
+ */
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/select.h>	/* sigset_t without feature-test macros */
 #include <sys/uio.h>
 #include <sys/wait.h>
 #include <errno.h>
@@ -81,6 +83,9 @@ extern "C" {
 
 struct statx;
 struct epoll_event;
+
+/* AT_FDCWD, which <fcntl.h> declares only from POSIX.1-2008 on. */
+#define __IO_URING_AT_FDCWD	(-100)
 
 /*
  * The submission queue as user space sees it.  The k* members point into
@@ -194,12 +199,25 @@ int io_uring_register_ring_fd(struct io_uring *ring);
 int io_uring_unregister_ring_fd(struct io_uring *ring);
 int io_uring_close_ring_fd(struct io_uring *ring);
 
-/* Probing what the running kernel supports. */
+/* ---------------------------------------------------------------------------
+ * Probing what the running kernel supports.
+ */
 struct io_uring_probe *io_uring_get_probe_ring(struct io_uring *ring);
 struct io_uring_probe *io_uring_get_probe(void);
 void io_uring_free_probe(struct io_uring_probe *probe);
 
-/* The library's own version (not the kernel's). */
+/* Is opcode @op in a probe's result marked supported? */
+IOURINGINLINE int io_uring_opcode_supported(const struct io_uring_probe *p,
+					    int op)
+{
+	if (op < 0 || op > p->last_op)
+		return 0;
+	return (p->ops[op].flags & IO_URING_OP_SUPPORTED) != 0;
+}
+
+/* ---------------------------------------------------------------------------
+ * The library's own version (not the kernel's).
+ */
 int io_uring_major_version(void);
 int io_uring_minor_version(void);
 bool io_uring_check_version(int major, int minor);
@@ -215,7 +233,7 @@ bool io_uring_check_version(int major, int minor);
 	  (minor) > IO_URING_VERSION_MINOR))
 
 /* ---------------------------------------------------------------------------
- * Submitting and waiting.
+ * Submitting.
  */
 int io_uring_submit(struct io_uring *ring);
 int io_uring_submit_and_wait(struct io_uring *ring, unsigned wait_nr);
@@ -236,6 +254,9 @@ int io_uring_submit_and_wait_reg(struct io_uring *ring,
 int io_uring_submit_and_get_events(struct io_uring *ring);
 int io_uring_get_events(struct io_uring *ring);
 
+/* ---------------------------------------------------------------------------
+ * Waiting for completions.
+ */
 unsigned io_uring_peek_batch_cqe(struct io_uring *ring,
 				 struct io_uring_cqe **cqes, unsigned count);
 int io_uring_wait_cqes(struct io_uring *ring, struct io_uring_cqe **cqe_ptr,
@@ -253,8 +274,6 @@ int io_uring_wait_cqe_timeout(struct io_uring *ring,
 int __io_uring_get_cqe(struct io_uring *ring, struct io_uring_cqe **cqe_ptr,
 		       unsigned submit, unsigned wait_nr, sigset_t *sigmask);
 int __io_uring_sqring_wait(struct io_uring *ring);
-int io_uring_register_wait_reg(struct io_uring *ring,
-			       struct io_uring_reg_wait *reg, int nr);
 
 /*
  * Extensions of this library (version node URING_EXT_1, not in liburing).
@@ -354,6 +373,8 @@ int io_uring_register_clock(struct io_uring *ring,
 			    struct io_uring_clock_register *arg);
 int io_uring_register_region(struct io_uring *ring,
 			     struct io_uring_mem_region_reg *reg);
+int io_uring_register_wait_reg(struct io_uring *ring,
+			       struct io_uring_reg_wait *reg, int nr);
 int io_uring_register_query(struct io_uring_query_hdr *query);
 int io_uring_register_ifq(struct io_uring *ring,
 			  struct io_uring_zcrx_ifq_reg *reg);
@@ -400,6 +421,16 @@ IOURINGINLINE unsigned io_uring_sqe_shift(const struct io_uring *ring)
 IOURINGINLINE unsigned io_uring_cqe_nr(const struct io_uring_cqe *cqe)
 {
 	return 1 + !!(cqe->flags & IORING_CQE_F_32);
+}
+
+IOURINGINLINE void *io_uring_cqe_get_data(const struct io_uring_cqe *cqe)
+{
+	return (void *) (uintptr_t) cqe->user_data;
+}
+
+IOURINGINLINE __u64 io_uring_cqe_get_data64(const struct io_uring_cqe *cqe)
+{
+	return cqe->user_data;
 }
 
 /*
@@ -515,16 +546,6 @@ IOURINGINLINE int io_uring_cq_eventfd_toggle(struct io_uring *ring,
 		flags |= IORING_CQ_EVENTFD_DISABLED;
 	IO_URING_WRITE_ONCE(*ring->cq.kflags, flags);
 	return 0;
-}
-
-IOURINGINLINE void *io_uring_cqe_get_data(const struct io_uring_cqe *cqe)
-{
-	return (void *) (uintptr_t) cqe->user_data;
-}
-
-IOURINGINLINE __u64 io_uring_cqe_get_data64(const struct io_uring_cqe *cqe)
-{
-	return cqe->user_data;
 }
 
 /*
@@ -723,6 +744,19 @@ IOURINGINLINE struct io_uring_sqe *io_uring_get_sqe(struct io_uring *ring)
 struct io_uring_sqe *io_uring_get_sqe(struct io_uring *ring);
 #endif
 
+/*
+ * A 128-byte SQE: any SQE on an SQE128 ring, or two adjacent slots on an
+ * SQE_MIXED ring (6.19); NULL otherwise or when the SQ is full.
+ */
+IOURINGINLINE struct io_uring_sqe *io_uring_get_sqe128(struct io_uring *ring)
+{
+	if (ring->flags & IORING_SETUP_SQE128)
+		return io_uring_get_sqe(ring);
+	if (!(ring->flags & IORING_SETUP_SQE_MIXED))
+		return NULL;
+	return io_uring_get_sqes(ring, 2);
+}
+
 IOURINGINLINE void io_uring_sqe_set_data(struct io_uring_sqe *sqe,
 					 void *data)
 {
@@ -829,7 +863,7 @@ IOURINGINLINE void io_uring_prep_readv2(struct io_uring_sqe *sqe, int fd,
 					int flags)
 {
 	io_uring_prep_readv(sqe, fd, iovecs, nr_vecs, offset);
-	sqe->rw_flags = flags;
+	sqe->rw_flags = (__u32) flags;
 }
 
 /* WRITEV (5.1): pwritev(2). */
@@ -847,7 +881,7 @@ IOURINGINLINE void io_uring_prep_writev2(struct io_uring_sqe *sqe, int fd,
 					 int flags)
 {
 	io_uring_prep_writev(sqe, fd, iovecs, nr_vecs, offset);
-	sqe->rw_flags = flags;
+	sqe->rw_flags = (__u32) flags;
 }
 
 /* READ_FIXED (5.1): read into registered buffer @buf_index. */
@@ -973,7 +1007,7 @@ IOURINGINLINE void io_uring_prep_madvise64(struct io_uring_sqe *sqe,
 
 /* FTRUNCATE (6.9). */
 IOURINGINLINE void io_uring_prep_ftruncate(struct io_uring_sqe *sqe, int fd,
-					   loff_t len)
+					   int64_t len)
 {
 	io_uring_prep_rw(IORING_OP_FTRUNCATE, sqe, fd, NULL, 0, (__u64) len);
 }
@@ -1040,15 +1074,15 @@ IOURINGINLINE void io_uring_prep_open(struct io_uring_sqe *sqe,
 				      const char *path, int flags,
 				      mode_t mode)
 {
-	io_uring_prep_openat(sqe, AT_FDCWD, path, flags, mode);
+	io_uring_prep_openat(sqe, __IO_URING_AT_FDCWD, path, flags, mode);
 }
 
 IOURINGINLINE void io_uring_prep_open_direct(struct io_uring_sqe *sqe,
 					     const char *path, int flags,
 					     mode_t mode, unsigned file_index)
 {
-	io_uring_prep_openat_direct(sqe, AT_FDCWD, path, flags, mode,
-				    file_index);
+	io_uring_prep_openat_direct(sqe, __IO_URING_AT_FDCWD, path, flags,
+				    mode, file_index);
 }
 
 /* OPENAT2 (5.6): openat2(2); @how is copied at submission. */
@@ -1122,7 +1156,8 @@ IOURINGINLINE void io_uring_prep_rename(struct io_uring_sqe *sqe,
 					const char *oldpath,
 					const char *newpath)
 {
-	io_uring_prep_renameat(sqe, AT_FDCWD, oldpath, AT_FDCWD, newpath, 0);
+	io_uring_prep_renameat(sqe, __IO_URING_AT_FDCWD, oldpath,
+			       __IO_URING_AT_FDCWD, newpath, 0);
 }
 
 /* UNLINKAT (5.11): AT_REMOVEDIR removes a directory. */
@@ -1136,7 +1171,7 @@ IOURINGINLINE void io_uring_prep_unlinkat(struct io_uring_sqe *sqe, int dfd,
 IOURINGINLINE void io_uring_prep_unlink(struct io_uring_sqe *sqe,
 					const char *path, int flags)
 {
-	io_uring_prep_unlinkat(sqe, AT_FDCWD, path, flags);
+	io_uring_prep_unlinkat(sqe, __IO_URING_AT_FDCWD, path, flags);
 }
 
 /* MKDIRAT (5.15). */
@@ -1149,7 +1184,7 @@ IOURINGINLINE void io_uring_prep_mkdirat(struct io_uring_sqe *sqe, int dfd,
 IOURINGINLINE void io_uring_prep_mkdir(struct io_uring_sqe *sqe,
 				       const char *path, mode_t mode)
 {
-	io_uring_prep_mkdirat(sqe, AT_FDCWD, path, mode);
+	io_uring_prep_mkdirat(sqe, __IO_URING_AT_FDCWD, path, mode);
 }
 
 /* SYMLINKAT (5.15): create @linkpath pointing at @target. */
@@ -1165,7 +1200,7 @@ IOURINGINLINE void io_uring_prep_symlink(struct io_uring_sqe *sqe,
 					 const char *target,
 					 const char *linkpath)
 {
-	io_uring_prep_symlinkat(sqe, target, AT_FDCWD, linkpath);
+	io_uring_prep_symlinkat(sqe, target, __IO_URING_AT_FDCWD, linkpath);
 }
 
 /* LINKAT (5.15): linkat(2). */
@@ -1183,8 +1218,8 @@ IOURINGINLINE void io_uring_prep_link(struct io_uring_sqe *sqe,
 				      const char *oldpath,
 				      const char *newpath, int flags)
 {
-	io_uring_prep_linkat(sqe, AT_FDCWD, oldpath, AT_FDCWD, newpath,
-			     flags);
+	io_uring_prep_linkat(sqe, __IO_URING_AT_FDCWD, oldpath,
+			     __IO_URING_AT_FDCWD, newpath, flags);
 }
 
 /* GETXATTR (5.19): the value length is the result. */
@@ -1256,7 +1291,7 @@ IOURINGINLINE void io_uring_prep_socket(struct io_uring_sqe *sqe, int domain,
 {
 	io_uring_prep_rw(IORING_OP_SOCKET, sqe, domain, NULL,
 			 (unsigned) protocol, (__u64) type);
-	sqe->rw_flags = (int) flags;
+	sqe->rw_flags = flags;
 }
 
 /* SOCKET into direct slot @file_index (5.19). */
@@ -1633,7 +1668,7 @@ IOURINGINLINE void io_uring_prep_epoll_wait(struct io_uring_sqe *sqe, int fd,
 {
 	io_uring_prep_rw(IORING_OP_EPOLL_WAIT, sqe, fd, events,
 			 (unsigned) maxevents, 0);
-	sqe->rw_flags = (int) flags;
+	sqe->rw_flags = flags;
 }
 
 /* --- Timeouts and cancellation ---------------------------------------- */
@@ -1763,6 +1798,7 @@ IOURINGINLINE void io_uring_prep_msg_ring_fd_alloc(struct io_uring_sqe *sqe,
 
 /* --- Processes and futexes -------------------------------------------- */
 
+#ifdef WEXITED	/* idtype_t, id_t and siginfo_t are declared */
 /* WAITID (6.7): waitid(2); @infop is written on completion. */
 IOURINGINLINE void io_uring_prep_waitid(struct io_uring_sqe *sqe,
 					idtype_t idtype, id_t id,
@@ -1775,6 +1811,7 @@ IOURINGINLINE void io_uring_prep_waitid(struct io_uring_sqe *sqe,
 	sqe->file_index = (__u32) options;
 	sqe->addr2 = (unsigned long) infop;
 }
+#endif
 
 /* FUTEX_WAKE (6.7): wake up to @val waiters; res is the number woken. */
 IOURINGINLINE void io_uring_prep_futex_wake(struct io_uring_sqe *sqe,
@@ -1972,30 +2009,6 @@ IOURINGINLINE int io_uring_buf_ring_available(struct io_uring *ring,
 	if (ret)
 		return ret;
 	return (uint16_t) (br->tail - head);
-}
-
-/* ---------------------------------------------------------------------------
- * Probe results.
- */
-IOURINGINLINE int io_uring_opcode_supported(const struct io_uring_probe *p,
-					    int op)
-{
-	if (op < 0 || op > p->last_op)
-		return 0;
-	return (p->ops[op].flags & IO_URING_OP_SUPPORTED) != 0;
-}
-
-/*
- * A 128-byte SQE: any SQE on an SQE128 ring, or two adjacent slots on an
- * SQE_MIXED ring (6.19); NULL otherwise or when the SQ is full.
- */
-IOURINGINLINE struct io_uring_sqe *io_uring_get_sqe128(struct io_uring *ring)
-{
-	if (ring->flags & IORING_SETUP_SQE128)
-		return io_uring_get_sqe(ring);
-	if (!(ring->flags & IORING_SETUP_SQE_MIXED))
-		return NULL;
-	return io_uring_get_sqes(ring, 2);
 }
 
 #ifdef __cplusplus

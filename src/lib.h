@@ -56,17 +56,8 @@ static inline int sys_io_uring_enter(unsigned int fd, unsigned int to_submit,
 				      min_complete, flags, arg, sz));
 }
 
-/* io_uring_register() on this ring, through its registered index if any. */
-int ring_register(struct io_uring *ring, unsigned int opcode,
-		  const void *arg, unsigned int nr_args);
-
-/* Map the rings of @fd as described by @p into @sq and @cq. */
-int ring_mmap(int fd, struct io_uring_params *p, struct io_uring_sq *sq,
-	      struct io_uring_cq *cq);
-void ring_unmap(struct io_uring_sq *sq, struct io_uring_cq *cq);
-/* Point the user-side view at the kernel fields in the mapped rings. */
-void ring_setup_pointers(struct io_uring_params *p, struct io_uring_sq *sq,
-			 struct io_uring_cq *cq);
+/* Map the rings of a resized ring in place of its current ones. */
+int __io_uring_remap_rings(struct io_uring *ring, struct io_uring_params *p);
 
 /* The page size, or 4 KiB should sysconf() not know it. */
 static inline size_t page_size(void)

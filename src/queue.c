@@ -270,6 +270,26 @@ static int get_cqe_ext_arg(struct io_uring *ring,
 	return get_cqe(ring, cqe_ptr, &data);
 }
 
+/*
+ * IOPOLL rings refuse TIMEOUT requests (-EINVAL, on every kernel) and their
+ * enter never sleeps, so a bounded wait there cannot lean on our timeout
+ * SQE: it enters once and gives up, as it does with IORING_FEAT_EXT_ARG.
+ */
+static int get_cqe_poll_once(struct io_uring *ring,
+			     struct io_uring_cqe **cqe_ptr, unsigned submit,
+			     unsigned wait_nr, sigset_t *sigmask)
+{
+	struct get_data data = {
+		.submit		= submit,
+		.wait_nr	= wait_nr,
+		.sz		= _NSIG / 8,
+		.has_ts		= true,
+		.arg		= sigmask,
+	};
+
+	return get_cqe(ring, cqe_ptr, &data);
+}
+
 int io_uring_wait_cqes(struct io_uring *ring, struct io_uring_cqe **cqe_ptr,
 		       unsigned wait_nr, struct __kernel_timespec *ts,
 		       sigset_t *sigmask)
@@ -281,6 +301,11 @@ int io_uring_wait_cqes(struct io_uring *ring, struct io_uring_cqe **cqe_ptr,
 		if (ring->features & IORING_FEAT_EXT_ARG)
 			return wait_result(get_cqe_ext_arg(ring, cqe_ptr, 0,
 					   wait_nr, ts, 0, sigmask));
+		if (ring->flags & IORING_SETUP_IOPOLL) {
+			ret = get_cqe_poll_once(ring, cqe_ptr, 0, wait_nr,
+						sigmask);
+			return ret >= 0 && !*cqe_ptr ? -ETIME : wait_result(ret);
+		}
 		to_submit = submit_timeout(ring, wait_nr, ts);
 		if (to_submit < 0)
 			return to_submit;
@@ -331,6 +356,9 @@ int io_uring_submit_and_wait_timeout(struct io_uring *ring,
 	if (ring->features & IORING_FEAT_EXT_ARG)
 		return get_cqe_ext_arg(ring, cqe_ptr, flush_sq(ring), wait_nr,
 				       ts, 0, sigmask);
+	if (ring->flags & IORING_SETUP_IOPOLL)
+		return get_cqe_poll_once(ring, cqe_ptr, flush_sq(ring),
+					 wait_nr, sigmask);
 
 	to_submit = submit_timeout(ring, wait_nr, ts);
 	if (to_submit < 0)

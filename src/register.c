@@ -9,8 +9,9 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
-int ring_register(struct io_uring *ring, unsigned int opcode,
-		  const void *arg, unsigned int nr_args)
+/* io_uring_register() on this ring, through its registered index if any. */
+static int ring_register(struct io_uring *ring, unsigned int opcode,
+			 const void *arg, unsigned int nr_args)
 {
 	int fd = ring->ring_fd;
 
@@ -82,6 +83,53 @@ int io_uring_close_ring_fd(struct io_uring *ring)
 	close(ring->ring_fd);
 	ring->ring_fd = -1;
 	return 1;
+}
+
+/* --- Ring controls ------------------------------------------------------ */
+
+int io_uring_enable_rings(struct io_uring *ring)
+{
+	return ring_register(ring, IORING_REGISTER_ENABLE_RINGS, NULL, 0);
+}
+
+/*
+ * IORING_REGISTER_RESIZE_RINGS (6.13).  The kernel moves the queued
+ * entries into new rings; we map those and keep our indices.  SQEs handed
+ * out but not yet submitted are lost, so submit before resizing.
+ */
+int io_uring_resize_rings(struct io_uring *ring, struct io_uring_params *p)
+{
+	struct io_uring_params kp;
+	int ret;
+
+	if (ring->flags & IORING_SETUP_NO_MMAP)
+		return -EINVAL;
+	if (ring->ring_fd < 0)
+		return -EBADF;
+
+	memset(&p->sq_off, 0, sizeof(p->sq_off));
+	memset(&p->cq_off, 0, sizeof(p->cq_off));
+	ret = ring_register(ring, IORING_REGISTER_RESIZE_RINGS, p, 1);
+	if (ret < 0)
+		return ret;
+
+	/* Map with the ring's own flags, which @p must not carry. */
+	kp = *p;
+	kp.flags |= ring->flags;
+	kp.features = ring->features;
+	return __io_uring_remap_rings(ring, &kp);
+}
+
+/* Whether waits on this ring count as iowait (IORING_FEAT_NO_IOWAIT, 6.15). */
+int io_uring_set_iowait(struct io_uring *ring, bool enable_iowait)
+{
+	if (!(ring->features & IORING_FEAT_NO_IOWAIT))
+		return -EOPNOTSUPP;
+	if (enable_iowait)
+		ring->int_flags &= (__u8) ~INT_FLAG_NO_IOWAIT;
+	else
+		ring->int_flags |= INT_FLAG_NO_IOWAIT;
+	return 0;
 }
 
 /* --- Fixed buffers ------------------------------------------------------ */

@@ -30,8 +30,9 @@ static size_t cqe_bytes(unsigned flags)
 	return sizeof(struct io_uring_cqe) << io_uring_cqe_shift_from_flags(flags);
 }
 
-void ring_setup_pointers(struct io_uring_params *p, struct io_uring_sq *sq,
-			 struct io_uring_cq *cq)
+/* Point the user-side view at the kernel fields in the mapped rings. */
+static void ring_setup_pointers(struct io_uring_params *p,
+				struct io_uring_sq *sq, struct io_uring_cq *cq)
 {
 	char *sq_ring = sq->ring_ptr;
 	char *cq_ring = cq->ring_ptr;
@@ -61,7 +62,7 @@ void ring_setup_pointers(struct io_uring_params *p, struct io_uring_sq *sq,
 	sq->sqe_limit = sq->sqe_tail;	/* the first get_sqe reads the head */
 }
 
-void ring_unmap(struct io_uring_sq *sq, struct io_uring_cq *cq)
+static void ring_unmap(struct io_uring_sq *sq, struct io_uring_cq *cq)
 {
 	if (sq->sqes && sq->sqes_sz)
 		munmap(sq->sqes, sq->sqes_sz);
@@ -77,8 +78,9 @@ static void *map_ring_area(int fd, size_t size, __u64 offset)
 		    MAP_SHARED | MAP_POPULATE, fd, (off_t) offset);
 }
 
-int ring_mmap(int fd, struct io_uring_params *p, struct io_uring_sq *sq,
-	      struct io_uring_cq *cq)
+/* Map the rings of @fd as described by @p into @sq and @cq. */
+static int ring_mmap(int fd, struct io_uring_params *p, struct io_uring_sq *sq,
+		     struct io_uring_cq *cq)
 {
 	size_t sq_size = p->sq_off.array + p->sq_entries * sizeof(unsigned);
 	size_t cq_size = p->cq_off.cqes + p->cq_entries * cqe_bytes(p->flags);
@@ -493,59 +495,30 @@ int io_uring_ring_dontfork(struct io_uring *ring)
 }
 
 /*
- * IORING_REGISTER_RESIZE_RINGS (6.13).  The kernel moves the queued
- * entries into new rings; we map those and keep our indices.  SQEs handed
- * out but not yet submitted are lost, so submit before resizing.
+ * Map the rings a resize (IORING_REGISTER_RESIZE_RINGS) left behind, as
+ * @p describes them, in place of the ring's current ones.  They are mapped
+ * into locals first and swapped in only on success, so that a failure
+ * leaves the old mapping whole.  The SQ indices carry over: the kernel
+ * moved the queued entries.
  */
-int io_uring_resize_rings(struct io_uring *ring, struct io_uring_params *p)
+int __io_uring_remap_rings(struct io_uring *ring, struct io_uring_params *p)
 {
-	unsigned sqe_head = ring->sq.sqe_head;
-	unsigned sqe_tail = ring->sq.sqe_tail;
-	struct io_uring_params kp;
+	struct io_uring_sq sq;
+	struct io_uring_cq cq;
 	int ret;
 
-	if (ring->flags & IORING_SETUP_NO_MMAP)
-		return -EINVAL;
-	if (ring->ring_fd < 0)
-		return -EBADF;
-
-	memset(&p->sq_off, 0, sizeof(p->sq_off));
-	memset(&p->cq_off, 0, sizeof(p->cq_off));
-	ret = ring_register(ring, IORING_REGISTER_RESIZE_RINGS, p, 1);
-	if (ret < 0)
-		return ret;
-
-	/* Map with the ring's own flags, which @p must not carry. */
-	kp = *p;
-	kp.flags |= ring->flags;
-	kp.features = ring->features;
-
-	ring_unmap(&ring->sq, &ring->cq);
-	memset(&ring->sq, 0, sizeof(ring->sq));
-	memset(&ring->cq, 0, sizeof(ring->cq));
-	ret = ring_mmap(ring->ring_fd, &kp, &ring->sq, &ring->cq);
+	memset(&sq, 0, sizeof(sq));
+	memset(&cq, 0, sizeof(cq));
+	ret = ring_mmap(ring->ring_fd, p, &sq, &cq);
 	if (ret)
 		return ret;
 
-	ring->sq.sqe_head = sqe_head;
-	ring->sq.sqe_tail = ring->sq.sqe_limit = sqe_tail;
+	sq.sqe_head = ring->sq.sqe_head;
+	sq.sqe_tail = sq.sqe_limit = ring->sq.sqe_tail;
+	ring_unmap(&ring->sq, &ring->cq);
+	ring->sq = sq;
+	ring->cq = cq;
 	fill_sq_array(ring);
-	return 0;
-}
-
-int io_uring_enable_rings(struct io_uring *ring)
-{
-	return ring_register(ring, IORING_REGISTER_ENABLE_RINGS, NULL, 0);
-}
-
-int io_uring_set_iowait(struct io_uring *ring, bool enable_iowait)
-{
-	if (!(ring->features & IORING_FEAT_NO_IOWAIT))
-		return -EOPNOTSUPP;
-	if (enable_iowait)
-		ring->int_flags &= (__u8) ~INT_FLAG_NO_IOWAIT;
-	else
-		ring->int_flags |= INT_FLAG_NO_IOWAIT;
 	return 0;
 }
 
@@ -579,22 +552,4 @@ struct io_uring_probe *io_uring_get_probe(void)
 void io_uring_free_probe(struct io_uring_probe *probe)
 {
 	free(probe);
-}
-
-int io_uring_major_version(void)
-{
-	return IO_URING_VERSION_MAJOR;
-}
-
-int io_uring_minor_version(void)
-{
-	return IO_URING_VERSION_MINOR;
-}
-
-/* True when this library is older than @major.@minor (liburing's sense). */
-bool io_uring_check_version(int major, int minor)
-{
-	return major > io_uring_major_version() ||
-	       (major == io_uring_major_version() &&
-		minor > io_uring_minor_version());
 }

@@ -64,7 +64,8 @@ static void test_query_opcode_size_matches_kernel(void **state)
 	hdr.size = sizeof(buf);
 	ret = io_uring_register_query(&hdr);
 	if (ret == -EINVAL || ret == -EBADF)
-		T_SKIP("IORING_REGISTER_QUERY: kernel answers %d", ret);
+		T_SKIP("IORING_REGISTER_QUERY (Linux 6.18): kernel answers %d",
+		       ret);
 	assert_int_equal(ret, 0);
 	assert_int_equal(hdr.result, 0);
 	assert_int_equal(hdr.size, sizeof(struct io_uring_query_opcode));
@@ -125,7 +126,9 @@ static void test_zcrx_structs(void **state)
 	LAYOUT(io_uring_zcrx_ifq_reg, region_ptr, 24, 8);
 	LAYOUT(io_uring_zcrx_ifq_reg, offsets, 32, 32);
 	LAYOUT(io_uring_zcrx_ifq_reg, zcrx_id, 64, 4);
-	LAYOUT(io_uring_zcrx_ifq_reg, __resv, 72, 24);
+	LAYOUT(io_uring_zcrx_ifq_reg, rx_buf_len, 68, 4);
+	LAYOUT(io_uring_zcrx_ifq_reg, event_desc, 72, 8);
+	LAYOUT(io_uring_zcrx_ifq_reg, __resv, 80, 16);
 
 	assert_int_equal(sizeof(struct zcrx_ctrl), 72);
 	LAYOUT(zcrx_ctrl, zcrx_id, 0, 4);

@@ -58,6 +58,26 @@ static struct io_uring_buf_ring *setup_ring(struct io_uring *ring,
 	return br;
 }
 
+/*
+ * t_ring(), on a kernel with provided buffer rings: skips where a
+ * well-formed registration answers -EINVAL.
+ */
+static void pbuf_ring(struct io_uring *ring, unsigned entries)
+{
+	struct io_uring_buf_ring *br;
+	int err = 1;
+
+	t_ring(ring, entries, 0);
+	br = io_uring_setup_buf_ring(ring, 1, BGID, 0, &err);
+	if (!br) {
+		io_uring_queue_exit(ring);
+		t_skip_if_einval(err, IORING_OP_SOCKET,
+				 "IORING_REGISTER_PBUF_RING (Linux 5.19)");
+		fail_msg("io_uring_setup_buf_ring: %d", err);
+	}
+	assert_int_equal(io_uring_free_buf_ring(ring, br, 1, BGID), 0);
+}
+
 static void send_all(int fd, const void *data, size_t len)
 {
 	assert_int_equal(send(fd, data, len, 0), (ssize_t) len);
@@ -85,7 +105,7 @@ static void test_recv_in_ring_order(void **state)
 	char msg[32];
 	int sv[2], mask, i;
 
-	t_ring(&ring, 8, 0);
+	pbuf_ring(&ring, 8);
 	t_socketpair(sv);
 	bufs_init(&b, 8, 64);
 	br = setup_ring(&ring, 8, BGID, 0);
@@ -153,7 +173,7 @@ static void test_empty_ring_gives_enobufs(void **state)
 	struct bufs b;
 	int sv[2];
 
-	t_ring(&ring, 8, 0);
+	pbuf_ring(&ring, 8);
 	t_socketpair(sv);
 	bufs_init(&b, 1, 128);
 	br = setup_ring(&ring, 4, BGID, 0);
@@ -198,7 +218,7 @@ static void test_multishot_recv(void **state)
 	int sv[2], i;
 
 	t_require_op(IORING_OP_RECV);
-	t_ring(&ring, 8, 0);
+	pbuf_ring(&ring, 8);
 	t_socketpair(sv);
 	bufs_init(&b, 4, 64);
 	br = setup_ring(&ring, 4, BGID, 0);
@@ -211,7 +231,8 @@ static void test_multishot_recv(void **state)
 		send_all(sv[1], msg, (size_t) len);
 		t_reap(&ring, &cqe, 1);
 		if (i == 0 && cqe.res == -EINVAL)
-			T_SKIP("multishot recv: kernel answers %d", cqe.res);
+			T_SKIP("IORING_RECV_MULTISHOT (Linux 6.0): kernel "
+			       "answers %d", cqe.res);
 		assert_int_equal(cqe.user_data, 0x77);
 		assert_int_equal(cqe.res, len);
 		assert_true(cqe.flags & IORING_CQE_F_MORE);
@@ -245,7 +266,7 @@ static void test_multishot_runs_out(void **state)
 	struct bufs b;
 	int sv[2], i;
 
-	t_ring(&ring, 8, 0);
+	pbuf_ring(&ring, 8);
 	t_socketpair(sv);
 	bufs_init(&b, 2, 64);
 	br = setup_ring(&ring, 2, BGID, 0);
@@ -319,7 +340,7 @@ static void test_recycle_long_stream(void **state)
 	int sv[2], mask;
 	bool eof = false;
 
-	t_ring(&ring, 16, 0);
+	pbuf_ring(&ring, 16);
 	t_socketpair(sv);
 	bufs_init(&b, 8, 4096);
 	want = malloc(total);
@@ -397,13 +418,13 @@ static void test_head_and_available(void **state)
 	uint16_t head;
 	int sv[2], i;
 
-	t_ring(&ring, 8, 0);
+	pbuf_ring(&ring, 8);
 	br = setup_ring(&ring, 8, BGID, 0);
 	if (!have_pbuf_status(&ring, BGID)) {
 		io_uring_free_buf_ring(&ring, br, 8, BGID);
 		io_uring_queue_exit(&ring);
-		T_SKIP("IORING_REGISTER_PBUF_STATUS: kernel answers %d",
-		       -EINVAL);
+		T_SKIP("IORING_REGISTER_PBUF_STATUS (Linux 6.8): kernel "
+		       "answers %d", -EINVAL);
 	}
 	t_socketpair(sv);
 	bufs_init(&b, 8, 32);
@@ -452,12 +473,13 @@ static void test_incremental_consumption(void **state)
 	bool status;
 	int sv[2], err;
 
-	t_ring(&ring, 8, 0);
+	pbuf_ring(&ring, 8);
 	br = io_uring_setup_buf_ring(&ring, 4, BGID, IOU_PBUF_RING_INC, &err);
 	if (!br) {
 		io_uring_queue_exit(&ring);
 		if (err == -EINVAL)
-			T_SKIP("IOU_PBUF_RING_INC: kernel answers %d", err);
+			T_SKIP("IOU_PBUF_RING_INC (Linux 6.12): kernel "
+			       "answers %d", err);
 		fail_msg("setup_buf_ring(IOU_PBUF_RING_INC): %d", err);
 	}
 	status = have_pbuf_status(&ring, BGID);
@@ -540,7 +562,7 @@ static void test_setup_free_leave_nothing_mapped(void **state)
 	long pinned;
 	int err;
 
-	t_ring(&ring, 4, 0);
+	pbuf_ring(&ring, 4);
 	(void) t_maps_count();
 	before = t_maps_count();
 	pinned = t_vm_pin_kb();
@@ -585,14 +607,15 @@ static void test_kernel_allocated_ring(void **state)
 	unsigned before;
 	int sv[2], err;
 
-	t_ring(&ring, 8, 0);
+	pbuf_ring(&ring, 8);
 	(void) t_maps_count();
 	before = t_maps_count();
 	br = io_uring_setup_buf_ring(&ring, 8, BGID, IOU_PBUF_RING_MMAP, &err);
 	if (!br) {
 		io_uring_queue_exit(&ring);
 		if (err == -EINVAL)
-			T_SKIP("IOU_PBUF_RING_MMAP: kernel answers %d", err);
+			T_SKIP("IOU_PBUF_RING_MMAP (Linux 6.4): kernel "
+			       "answers %d", err);
 		fail_msg("setup_buf_ring(IOU_PBUF_RING_MMAP): %d", err);
 	}
 	assert_int_equal(err, 0);
@@ -629,7 +652,7 @@ static void test_register_own_memory(void **state)
 	struct bufs b;
 	int sv[2];
 
-	t_ring(&ring, 8, 0);
+	pbuf_ring(&ring, 8);
 	t_socketpair(sv);
 	bufs_init(&b, 4, 64);
 	br = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
@@ -677,7 +700,7 @@ static void test_bad_buf_rings(void **state)
 	char *legacy;
 	long pinned;
 
-	t_ring(&ring, 8, 0);
+	pbuf_ring(&ring, 8);
 	assert_int_equal(posix_memalign(&mem, 4096, 2 * 4096), 0);
 	legacy = malloc(256);
 	assert_non_null(legacy);

@@ -27,9 +27,11 @@
 # are not supported (inline functions, declarations in for statements,
 # long long, C99 flexible arrays).
 #
-# liburing.h sets _GNU_SOURCE and _XOPEN_SOURCE for sigset_t and cpu_set_t;
-# that only works when it comes before the first system header.  Strict
-# ISO builds (-std=c99) that include other headers first need -D_GNU_SOURCE.
+#  (d) liburing.h defines no feature-test macro: included first in a C
+#      program built without any, it leaves _GNU_SOURCE and _XOPEN_SOURCE
+#      undefined, and a <string.h> included after it declares the XSI
+#      strerror_r (returning int), as it would have without liburing.h.
+#      Strict ISO builds (-std=c99, nothing defined) compile as well.
 #
 # Environment: CHECK_HEADERS_CC (default "gcc clang") and CHECK_HEADERS_CXX
 # (default "g++ clang++") choose the compilers; a missing one is a failure.
@@ -124,6 +126,26 @@ unsigned check_headers_use(struct io_uring *ring)
 }
 EOF
 
+# (d): no feature-test macro from liburing.h, so <string.h> after it is
+# the one the program asked for.  GNU strerror_r returns char *: assigning
+# that to an int fails under -Werror.
+cat > "$tmp/xsi.c" <<'EOF'
+#include <liburing.h>
+#if defined(_GNU_SOURCE) || defined(_XOPEN_SOURCE)
+#error "liburing.h defined a feature-test macro"
+#endif
+#include <string.h>
+
+int check_headers_strerror(char *buf, size_t len);
+
+int check_headers_strerror(char *buf, size_t len)
+{
+	int ret = strerror_r(EINVAL, buf, len);
+
+	return ret;
+}
+EOF
+
 for cc in $ccs; do
 	have "$cc" || continue
 	for h in $headers; do
@@ -150,6 +172,11 @@ for cc in $ccs; do
 			"$cc" -std=c11 -D"$def" $flags -c "$tmp/use.c" \
 			-o "$tmp/use.o"
 	done
+	build "$cc liburing.h first keeps the XSI strerror_r" \
+		"$cc" $flags -c "$tmp/xsi.c" -o "$tmp/xsi.o"
+	build "$cc -std=c99 -D_POSIX_C_SOURCE=200809L liburing.h first keeps the XSI strerror_r" \
+		"$cc" -std=c99 -D_POSIX_C_SOURCE=200809L $flags \
+		-c "$tmp/xsi.c" -o "$tmp/xsi.o"
 	printf '#include <liburing.h>\n#include <linux/io_uring.h>\nint check_headers_x;\n' \
 		> "$tmp/sys.c"
 	build "$cc liburing.h then <linux/io_uring.h>" \

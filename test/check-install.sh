@@ -13,9 +13,13 @@
 #  1. ./configure --prefix=/usr && make && make install DESTDIR=D, then:
 #     - the headers, liburing.so.VERSION with its liburing.so.2 and
 #       liburing.so links, the .a files, liburing.pc and liburing-ffi.pc
-#       (under libdevdir/pkgconfig) and every man page (mandir/man{2,3,7},
+#       (under libdevdir/pkgconfig), the CMake package
+#       (libdevdir/cmake/liburing/liburing-config{,-version}.cmake),
+#       bindir/io_uring-info and every man page (mandir/man{1,2,3,7},
 #       alias pages as the same symbolic links) are installed, identical to the
 #       sources, and nothing else;
+#     - the installed io_uring-info has no RPATH, needs no liburing.so and
+#       runs;
 #     - liburing.so.2 and liburing-ffi.so.2 export exactly the functions of
 #       test/packaging/symbols.tsv, each with its version node, and no
 #       other symbol;
@@ -27,10 +31,18 @@
 #       liburing.h (not the system's), loads D's liburing.so.2 and runs;
 #       the same with --static gives a static binary that runs;
 #       test/packaging/install-ffi.c does the same through liburing-ffi.pc;
+#     - test/packaging/cmake, a CMake project with
+#       find_package(liburing CONFIG REQUIRED), finds the package through
+#       CMAKE_PREFIX_PATH=D/usr, builds both programs against
+#       liburing::liburing and liburing::liburing-ffi (shared) and runs
+#       them; asking for version 3.0 fails;
 #     - make uninstall DESTDIR=D leaves no file behind.
-#  2. --libdir, --libdevdir, --includedir and --mandir apart: everything
-#     goes where asked, the .pc files say so, uninstall is complete.
-#  3. --disable-shared: static libraries only; programs link statically.
+#  2. --libdir, --libdevdir, --includedir, --mandir and --bindir apart:
+#     everything goes where asked, the .pc files say so, the CMake package
+#     finds headers and libraries across the split (liburing_DIR), and
+#     uninstall is complete.
+#  3. --disable-shared: static libraries only; programs link statically,
+#     and the CMake targets are the archives.
 #  4. --disable-static: shared libraries only.
 #
 # When ../shared/reference/liburing-api.tsv is present, symbols.tsv must
@@ -50,7 +62,8 @@ jobs=$(nproc 2>/dev/null || echo 2)
 
 # The build in the copy must not inherit the caller's make settings.
 unset MAKEFLAGS MFLAGS MAKEOVERRIDES MAKELEVEL B DESTDIR SANITIZE COVERAGE \
-	ENABLE_SHARED ENABLE_STATIC prefix includedir libdir libdevdir mandir
+	ENABLE_SHARED ENABLE_STATIC prefix includedir libdir libdevdir mandir \
+	bindir
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/check-install.XXXXXX") || exit 2
 trap 'rm -rf "$tmp"' EXIT HUP INT TERM
@@ -95,7 +108,10 @@ run() {
 	return 1
 }
 
-for tool in readelf nm ldd pkg-config man make "${CC%% *}"; do
+if ! command -v cmake >/dev/null 2>&1; then
+	sh tools/need-packages.sh cmake >&2 || exit 1
+fi
+for tool in readelf nm ldd pkg-config man make cmake "${CC%% *}"; do
 	if ! command -v "$tool" >/dev/null 2>&1; then
 		echo "check-install: $tool not found (apt-get install build-essential pkg-config man-db)" >&2
 		exit 1
@@ -105,7 +121,7 @@ done
 # --- the copy ----------------------------------------------------------------
 
 sources="Makefile configure liburing.pc.in liburing-ffi.pc.in LICENSE README \
-	include src man mk examples"
+	include src man mk examples bin cmake"
 if git -C "$top" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
 	git -C "$top" ls-files -co --exclude-standard -- $sources
 else
@@ -218,7 +234,7 @@ check_hardening() {
 
 # read_config: the install directories configure recorded.
 read_config() {
-	for var in prefix includedir libdir libdevdir mandir; do
+	for var in prefix includedir libdir libdevdir mandir bindir; do
 		val=$(sed -n "s/^$var := //p" "$src/config-host.mk")
 		eval "$var=\$val"
 	done
@@ -296,6 +312,18 @@ check_tree() {
 			[ \"\$(pkg-config --variable=libdir '$pc')\" = '$libdevdir' ]"
 	done
 
+	# The CMake package and the programs.
+	for f in liburing-config.cmake liburing-config-version.cmake; do
+		check "[$name] $libdevdir/cmake/liburing/$f" \
+			[ -f "$dest$libdevdir/cmake/liburing/$f" ]
+	done
+	check "[$name] $bindir/io_uring-info, executable" \
+		[ -f "$dest$bindir/io_uring-info" -a -x "$dest$bindir/io_uring-info" ]
+	(cd "$src/bin" && ls *.c | sed 's/\.c$//' | sort) > "$tmp/bsrc"
+	(cd "$dest$bindir" && ls | sort) > "$tmp/bdst"
+	check "[$name] no program in $bindir that is not in bin/" \
+		cmp -s "$tmp/bsrc" "$tmp/bdst"
+
 	# Man pages: every page unchanged, an alias as the same link; nothing
 	# else.
 	missing=0
@@ -310,7 +338,7 @@ check_tree() {
 			same_file "$page" "$dest$mandir/$rel"
 		fi || { echo "    | $mandir/$rel missing or different"; missing=1; }
 	done
-	check "[$name] $pages man pages under $mandir/man{2,3,7}" \
+	check "[$name] $pages man pages under $mandir/man{1,2,3,7}" \
 		test "$missing" = 0 -a "$pages" -gt 0
 	(cd "$src/man" && find . \( -type f -o -type l \) -name '*.[0-9]' | sort) > "$tmp/msrc"
 	(cd "$dest$mandir" && find . \( -type f -o -type l \) | sort) > "$tmp/mdst"
@@ -438,6 +466,81 @@ check_programs() {
 	fi
 }
 
+# check_info: the installed io_uring-info stands alone and runs.
+check_info() {
+	info=$dest$bindir/io_uring-info
+	check "[$name] io_uring-info: no RPATH/RUNPATH, no liburing.so needed" \
+		sh -c "! readelf -d '$info' | grep -Eq 'RPATH|RUNPATH|NEEDED.*liburing'"
+	"$info" > "$tmp/out" 2>&1
+	status=$?
+	if [ "$status" -eq 0 ] && grep -q '^opcodes: [0-9]* supported' "$tmp/out"; then
+		ok "[$name] io_uring-info runs: $(grep '^opcodes:' "$tmp/out")"
+	elif [ "$status" -eq 1 ] && grep -q 'NOT usable' "$tmp/out"; then
+		ok "[$name] io_uring-info runs: $(grep '^io_uring:' "$tmp/out")"
+	else
+		fail "[$name] io_uring-info (exit $status)"
+		sed 's/^/    | /' "$tmp/out"
+	fi
+}
+
+# check_cmake SHARED FIND-ARGS...: configure test/packaging/cmake with
+# FIND-ARGS (how to find the package), build both programs, run them.
+check_cmake() {
+	shared=$1
+	shift
+	build=$tmp/cmake-$name
+	rm -rf "$build"
+	if ! cmake -S "$top/test/packaging/cmake" -B "$build" \
+		-DCMAKE_C_COMPILER="${CC%% *}" -DCMAKE_BUILD_TYPE=Release \
+		-DCMAKE_FIND_USE_PACKAGE_REGISTRY=OFF \
+		-DCMAKE_FIND_USE_SYSTEM_PACKAGE_REGISTRY=OFF \
+		"$@" > "$tmp/log" 2>&1; then
+		fail "[$name] cmake: find_package(liburing CONFIG REQUIRED) with $*"
+		tail -n 20 "$tmp/log" | sed 's/^/    | /'
+		return 1
+	fi
+	found=$(sed -n 's/^-- liburing \([0-9.]*\) from \(.*\)/\1 \2/p' "$tmp/log")
+	type=$(sed -n 's/^-- liburing::liburing is a //p' "$tmp/log")
+	check "[$name] cmake finds liburing $found (in the install)" \
+		sh -c "[ '${found%% *}' = '$version' ] &&
+		[ '${found#* }' = '$dest$libdevdir/cmake/liburing' ]"
+	if [ "$shared" = yes ]; then want=SHARED_LIBRARY; else want=STATIC_LIBRARY; fi
+	check "[$name] liburing::liburing is a $type" [ "$type" = "$want" ]
+	if ! cmake --build "$build" > "$tmp/log" 2>&1; then
+		fail "[$name] cmake --build (prog and ffi against the targets)"
+		tail -n 30 "$tmp/log" | sed 's/^/    | /'
+		return 1
+	fi
+	ok "[$name] cmake --build: prog and ffi against liburing::liburing, liburing::liburing-ffi"
+	if [ "$shared" = yes ]; then
+		check "[$name] cmake prog needs liburing.so.$major, takes it from the install" \
+			sh -c "LD_LIBRARY_PATH='$dest$libdir' ldd '$build/prog' | grep -q 'liburing.so.$major => $dest$libdir/liburing.so.$major'"
+		check "[$name] cmake ffi needs liburing-ffi.so.$major: $(needed "$build/ffi")" \
+			sh -c "readelf -d '$build/ffi' | grep -q 'NEEDED.*\[liburing-ffi.so.$major\]'"
+	else
+		check "[$name] cmake prog has liburing linked in: $(needed "$build/prog")" \
+			sh -c "! readelf -d '$build/prog' | grep -q 'NEEDED.*liburing'"
+	fi
+	run_prog "[$name] cmake-built prog runs" \
+		env LD_LIBRARY_PATH="$dest$libdir" "$build/prog" "$tmp"
+	run_prog "[$name] cmake-built ffi runs" \
+		env LD_LIBRARY_PATH="$dest$libdir" "$build/ffi"
+}
+
+# check_cmake_version FIND-ARGS...: asking for 3.0 or a newer 2.x fails.
+check_cmake_version() {
+	for want in 3.0 "$major.$((minor + 1))"; do
+		rm -rf "$tmp/cmake-version"
+		if cmake -S "$top/test/packaging/cmake" -B "$tmp/cmake-version" \
+			-DWANT_VERSION="$want" "$@" > "$tmp/log" 2>&1; then
+			fail "[$name] find_package(liburing $want) accepted $version"
+		else
+			check "[$name] find_package(liburing $want) refuses $version" \
+				grep -q "liburing-config.cmake, version: $version" "$tmp/log"
+		fi
+	done
+}
+
 # --- 1. the default build, as a distribution would make it -------------------
 
 if configure_build default --prefix=/usr; then
@@ -465,6 +568,9 @@ if configure_build default --prefix=/usr; then
 	fi
 
 	check_programs yes yes
+	check_info
+	check_cmake yes -DCMAKE_PREFIX_PATH="$dest$prefix"
+	check_cmake_version -DCMAKE_PREFIX_PATH="$dest$prefix"
 	check_uninstall
 fi
 
@@ -472,8 +578,9 @@ fi
 
 if configure_build dirs --prefix=/opt/uring --libdir=/opt/uring/lib64 \
 	--libdevdir=/opt/uring/dev --includedir=/opt/uring/inc \
-	--mandir=/opt/uring/share/man; then
+	--mandir=/opt/uring/share/man --bindir=/opt/uring/sbin; then
 	check_tree yes yes
+	check_cmake yes -Dliburing_DIR="$dest$libdevdir/cmake/liburing"
 	check "[$name] liburing.so points at $libdir/liburing.so.$major" \
 		[ "$(readlink "$dest$libdevdir/liburing.so")" = \
 		  "$libdir/liburing.so.$major" ]
@@ -485,6 +592,8 @@ fi
 if configure_build static --prefix=/usr --disable-shared; then
 	check_tree no yes
 	check_programs no yes
+	check_info
+	check_cmake no -DCMAKE_PREFIX_PATH="$dest$prefix"
 	check_uninstall
 fi
 
@@ -493,6 +602,7 @@ fi
 if configure_build shared --prefix=/usr --disable-static; then
 	check_tree yes no
 	check_programs yes no
+	check_cmake yes -DCMAKE_PREFIX_PATH="$dest$prefix"
 	check_uninstall
 fi
 

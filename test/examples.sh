@@ -7,11 +7,18 @@
 #
 #   sh test/examples.sh [DIR_OF_EXAMPLES]
 #
-# Last line: "examples: N passed, N failed"; exit status 0 when none failed.
+# An example that exits 77 found a kernel feature missing; it counts as
+# skipped with the reason it printed.  README's hello-world program is
+# extracted from README (between the "hello.c begin/end" markers), built
+# against the tree and run.
+#
+# Last line: "examples: N passed, N failed, N skipped"; exit status 0 when
+# none failed.
 set -u
 bin=${1:-examples}
+top=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d "${TMPDIR:-/tmp}/uring-examples.XXXXXX")
-passed=0 failed=0 bg=
+passed=0 failed=0 skipped=0 bg=
 cleanup() {
 	for p in $bg; do
 		kill "$p" 2>/dev/null
@@ -33,6 +40,11 @@ not_ok() {	# not_ok NAME [FILE...]: FILEs are shown
 	for f in "$@"; do
 		[ -f "$f" ] && sed 's/^/    | /' "$f"
 	done
+}
+
+skip() {	# skip NAME FILE: FILE holds the reason
+	skipped=$((skipped + 1))
+	echo "skip $1: $(cat "$2")"
 }
 
 # Bound every command, where timeout(1) exists.
@@ -154,6 +166,51 @@ if expect "io_uring-cat" 0 "$bin/io_uring-cat" "$work/a" "$work/empty" \
 		not_ok "io_uring-cat: output differs"
 	fi
 fi
+# same_as NAME FILE: the last output equals FILE.
+same_as() {
+	if cmp -s "$work/out" "$2"; then
+		ok "$1 ($(wc -c < "$2") bytes)"
+	else
+		not_ok "$1: output differs"
+	fi
+}
+# Standard input from a pipe that delivers the file in three pieces with
+# pauses: every READ but the last few comes back short.
+(
+	{ head -c 70000 "$work/b"; sleep 0.2; tail -c +70001 "$work/b" |
+		head -c 500000; sleep 0.2; tail -c +570001 "$work/b"; } |
+		limit "$bin/io_uring-cat"
+) > "$work/out" 2> "$work/err" &&
+	same_as "io_uring-cat: standard input, a pipe written in pieces" "$work/b" ||
+	not_ok "io_uring-cat: standard input" "$work/err"
+expect "io_uring-cat - FILE -" 0 "$bin/io_uring-cat" - "$work/a" - \
+	< "$work/b" && {
+	cat "$work/b" "$work/a" > "$work/both"
+	same_as "io_uring-cat - FILE - (standard input, then a file, then EOF)" \
+		"$work/both"
+}
+# /proc files say size 0; these do not change between two reads.
+for f in /proc/version /proc/filesystems /proc/self/cmdline; do
+	[ -r "$f" ] || continue
+	cat "$f" > "$work/proc" 2>/dev/null || continue
+	expect "io_uring-cat $f" 0 "$bin/io_uring-cat" "$f" || continue
+	[ "$f" = /proc/self/cmdline ] &&
+		printf '%s\0%s\0' "$bin/io_uring-cat" "$f" > "$work/proc"
+	same_as "io_uring-cat $f (st_size 0)" "$work/proc"
+done
+# A /proc file longer than one page: its size is 0 and reads stop at
+# page boundaries; the count of lines is stable.
+if [ -r /proc/self/maps ]; then
+	expect "io_uring-cat /proc/self/smaps" 0 "$bin/io_uring-cat" \
+		/proc/self/smaps &&
+	if [ "$(wc -c < "$work/out")" -gt 8192 ] &&
+	   grep -q "io_uring-cat" "$work/out" &&
+	   [ "$(grep -c '^Size:' "$work/out")" -gt 5 ]; then
+		ok "io_uring-cat /proc/self/smaps ($(wc -c < "$work/out") bytes, many pages)"
+	else
+		not_ok "io_uring-cat /proc/self/smaps: short output" "$work/out"
+	fi
+fi
 expect "io_uring-cp: missing source" 1 "$bin/io_uring-cp" \
 	"$work/nonexistent" "$work/copy" &&
 	has "io_uring-cp: missing source reported" "$work/err" "nonexistent"
@@ -273,6 +330,76 @@ expect "restrictions" 0 "$bin/restrictions" &&
 	"io_uring_register_files (not allowed)        -EACCES  ok" \
 	"did exactly what it was allowed to"
 
+# --- fixed-buffers, zc-send, defer-taskrun ----------------------------------
+# expect_or_skip NAME CMD...: exit 0, or 77 with the reason printed.
+expect_or_skip() {
+	name=$1
+	shift
+	limit "$@" > "$work/out" 2> "$work/err"
+	got=$?
+	[ "$got" -eq 0 ] && return 0
+	if [ "$got" -eq 77 ]; then
+		skip "$name" "$work/out"
+		return 1
+	fi
+	echo "    exit status $got, expected 0 or 77: $*" > "$work/why"
+	not_ok "$name" "$work/why" "$work/out" "$work/err"
+	return 1
+}
+
+expect "fixed-buffers" 0 "$bin/fixed-buffers" "$work/fixed" &&
+	has "fixed-buffers: 16 x 64 KiB written and read back" "$work/out" \
+	"registered 16 buffers of 65536 bytes" \
+	"wrote 16 blocks with WRITE_FIXED" \
+	"read 16 blocks back with READ_FIXED: every byte matches"
+if expect "fixed-buffers -n 3 -b 1000" 0 "$bin/fixed-buffers" -n 3 -b 1000 \
+	"$work/fixed"; then
+	if [ "$(wc -c < "$work/fixed")" -eq 3000 ]; then
+		has "fixed-buffers -n 3 -b 1000: a 3000-byte file" "$work/out" \
+			"every byte matches"
+	else
+		not_ok "fixed-buffers -n 3 -b 1000: file is not 3000 bytes"
+	fi
+fi
+expect "fixed-buffers: unwritable path" 1 "$bin/fixed-buffers" \
+	"$work/no/such/dir" &&
+	has "fixed-buffers: unwritable path reported" "$work/err" "no/such/dir"
+
+expect_or_skip "zc-send" "$bin/zc-send" &&
+	has "zc-send: 64 x 64 KiB, a notification for every send" "$work/out" \
+	"64 messages of 65536 bytes in 64 zero-copy sends: 64 results, 64 notifications" \
+	"received 4194304 bytes, every byte verified" \
+	"(as it must on loopback)"
+expect_or_skip "zc-send -n 8 -s 1048576" "$bin/zc-send" -n 8 -s 1048576 &&
+	has "zc-send: 8 x 1 MiB (short sends resumed)" "$work/out" \
+	"received 8388608 bytes, every byte verified"
+
+expect_or_skip "defer-taskrun" "$bin/defer-taskrun" &&
+	has "defer-taskrun: no CQE until the task asks; 10000 tokens" \
+	"$work/out" \
+	"0 CQE in the ring before io_uring_get_events(), 1 after" \
+	"10000 tokens passed around 4 pipes: 20000 CQEs"
+expect_or_skip "defer-taskrun -n 7 -p 64" "$bin/defer-taskrun" -n 7 -p 64 &&
+	has "defer-taskrun -n 7 -p 64" "$work/out" \
+	"7 tokens passed around 64 pipes: 14 CQEs"
+
+# --- README's hello-world program -------------------------------------------
+sed -n '/^    \/\* hello.c begin/,/^    \/\* hello.c end/s/^    //p' \
+	"$top/README" > "$work/hello.c"
+if [ "$(wc -l < "$work/hello.c")" -lt 10 ]; then
+	not_ok "README: no hello.c between its markers"
+elif ${CC:-cc} -Wall -Wextra -Werror -I"$top/include" -o "$work/hello" \
+	"$work/hello.c" -L"$bin/../src" -Wl,-rpath,"$bin/../src" -luring \
+	> "$work/err" 2>&1; then
+	ok "README's hello.c builds with -Wall -Wextra -Werror"
+	echo "hello, ring" > "$work/greeting"
+	expect "README's hello.c runs" 0 "$work/hello" "$work/greeting" &&
+		has "README's hello.c prints what it read" "$work/out" \
+		"read 12 bytes: hello, ring"
+else
+	not_ok "README's hello.c does not build" "$work/err"
+fi
+
 # --- bad arguments: usage on stderr, exit 2 ---------------------------------
 usage_case() {	# usage_case CMD ARGS...
 	desc=$(echo "$*" | sed "s|$work/||g")
@@ -290,7 +417,17 @@ usage_case io_uring-cp
 usage_case io_uring-cp "$work/a"
 usage_case io_uring-cp -q 0 "$work/a" "$work/copy"
 usage_case io_uring-cp -Z "$work/a" "$work/copy"
-usage_case io_uring-cat
+usage_case io_uring-cat -Z
+usage_case fixed-buffers
+usage_case fixed-buffers -n 0 "$work/x"
+usage_case fixed-buffers -b 2000000 "$work/x"
+usage_case fixed-buffers "$work/x" extra
+usage_case zc-send -n 0
+usage_case zc-send -s abc
+usage_case zc-send extra
+usage_case defer-taskrun -p 1
+usage_case defer-taskrun -n 0
+usage_case defer-taskrun extra
 usage_case echo-server -Z
 usage_case echo-server -p 70000
 usage_case echo-server -p abc
@@ -320,5 +457,5 @@ if expect "bad arguments: echo-server -a bogus" 2 "$bin/echo-server" \
 		"bad IPv4 address"
 fi
 
-echo "examples: $passed passed, $failed failed"
+echo "examples: $passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]

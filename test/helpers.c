@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -86,14 +87,155 @@ int t_tmpfile(char *path, size_t path_len, const void *data, size_t size)
 	return fd;
 }
 
+/* --- what the kernel supports, and since when ------------------------ */
+
+struct t_since {
+	const char *name;
+	const char *release;	/* the mainline release that added it */
+};
+
+#define T_OP(op, ver)	[IORING_OP_##op] = { "IORING_OP_" #op, ver }
+static const struct t_since op_since[] = {
+	T_OP(NOP, "5.1"), T_OP(READV, "5.1"), T_OP(WRITEV, "5.1"),
+	T_OP(FSYNC, "5.1"), T_OP(READ_FIXED, "5.1"), T_OP(WRITE_FIXED, "5.1"),
+	T_OP(POLL_ADD, "5.1"), T_OP(POLL_REMOVE, "5.1"),
+	T_OP(SYNC_FILE_RANGE, "5.2"), T_OP(SENDMSG, "5.3"),
+	T_OP(RECVMSG, "5.3"), T_OP(TIMEOUT, "5.4"),
+	T_OP(TIMEOUT_REMOVE, "5.5"), T_OP(ACCEPT, "5.5"),
+	T_OP(ASYNC_CANCEL, "5.5"), T_OP(LINK_TIMEOUT, "5.5"),
+	T_OP(CONNECT, "5.5"), T_OP(FALLOCATE, "5.6"), T_OP(OPENAT, "5.6"),
+	T_OP(CLOSE, "5.6"), T_OP(FILES_UPDATE, "5.6"), T_OP(STATX, "5.6"),
+	T_OP(READ, "5.6"), T_OP(WRITE, "5.6"), T_OP(FADVISE, "5.6"),
+	T_OP(MADVISE, "5.6"), T_OP(SEND, "5.6"), T_OP(RECV, "5.6"),
+	T_OP(OPENAT2, "5.6"), T_OP(EPOLL_CTL, "5.6"), T_OP(SPLICE, "5.7"),
+	T_OP(PROVIDE_BUFFERS, "5.7"), T_OP(REMOVE_BUFFERS, "5.7"),
+	T_OP(TEE, "5.8"), T_OP(SHUTDOWN, "5.11"), T_OP(RENAMEAT, "5.11"),
+	T_OP(UNLINKAT, "5.11"), T_OP(MKDIRAT, "5.15"),
+	T_OP(SYMLINKAT, "5.15"), T_OP(LINKAT, "5.15"),
+	T_OP(MSG_RING, "5.18"), T_OP(FSETXATTR, "5.19"),
+	T_OP(SETXATTR, "5.19"), T_OP(FGETXATTR, "5.19"),
+	T_OP(GETXATTR, "5.19"), T_OP(SOCKET, "5.19"),
+	T_OP(URING_CMD, "5.19"), T_OP(SEND_ZC, "6.0"),
+	T_OP(SENDMSG_ZC, "6.1"), T_OP(READ_MULTISHOT, "6.7"),
+	T_OP(WAITID, "6.7"), T_OP(FUTEX_WAIT, "6.7"),
+	T_OP(FUTEX_WAKE, "6.7"), T_OP(FUTEX_WAITV, "6.7"),
+	T_OP(FIXED_FD_INSTALL, "6.8"), T_OP(FTRUNCATE, "6.9"),
+	T_OP(BIND, "6.11"), T_OP(LISTEN, "6.11"), T_OP(RECV_ZC, "6.15"),
+	T_OP(EPOLL_WAIT, "6.15"), T_OP(READV_FIXED, "6.15"),
+	T_OP(WRITEV_FIXED, "6.15"), T_OP(PIPE, "6.16"),
+	T_OP(NOP128, "6.19"), T_OP(URING_CMD128, "6.19"),
+};
+#undef T_OP
+
+/* Bit n of IORING_SETUP_* / IORING_FEAT_* is entry n. */
+static const struct t_since setup_since[] = {
+	{ "IORING_SETUP_IOPOLL", "5.1" }, { "IORING_SETUP_SQPOLL", "5.1" },
+	{ "IORING_SETUP_SQ_AFF", "5.1" }, { "IORING_SETUP_CQSIZE", "5.5" },
+	{ "IORING_SETUP_CLAMP", "5.6" }, { "IORING_SETUP_ATTACH_WQ", "5.6" },
+	{ "IORING_SETUP_R_DISABLED", "5.10" },
+	{ "IORING_SETUP_SUBMIT_ALL", "5.18" },
+	{ "IORING_SETUP_COOP_TASKRUN", "5.19" },
+	{ "IORING_SETUP_TASKRUN_FLAG", "5.19" },
+	{ "IORING_SETUP_SQE128", "5.19" }, { "IORING_SETUP_CQE32", "5.19" },
+	{ "IORING_SETUP_SINGLE_ISSUER", "6.0" },
+	{ "IORING_SETUP_DEFER_TASKRUN", "6.1" },
+	{ "IORING_SETUP_NO_MMAP", "6.5" },
+	{ "IORING_SETUP_REGISTERED_FD_ONLY", "6.5" },
+	{ "IORING_SETUP_NO_SQARRAY", "6.6" },
+	{ "IORING_SETUP_HYBRID_IOPOLL", "6.13" },
+	{ "IORING_SETUP_CQE_MIXED", "6.18" },
+	{ "IORING_SETUP_SQE_MIXED", "6.19" },
+};
+
+static const struct t_since feat_since[] = {
+	{ "IORING_FEAT_SINGLE_MMAP", "5.4" }, { "IORING_FEAT_NODROP", "5.5" },
+	{ "IORING_FEAT_SUBMIT_STABLE", "5.5" },
+	{ "IORING_FEAT_RW_CUR_POS", "5.6" },
+	{ "IORING_FEAT_CUR_PERSONALITY", "5.6" },
+	{ "IORING_FEAT_FAST_POLL", "5.7" },
+	{ "IORING_FEAT_POLL_32BITS", "5.9" },
+	{ "IORING_FEAT_SQPOLL_NONFIXED", "5.11" },
+	{ "IORING_FEAT_EXT_ARG", "5.11" },
+	{ "IORING_FEAT_NATIVE_WORKERS", "5.12" },
+	{ "IORING_FEAT_RSRC_TAGS", "5.13" },
+	{ "IORING_FEAT_CQE_SKIP", "5.17" },
+	{ "IORING_FEAT_LINKED_FILE", "5.17" },
+	{ "IORING_FEAT_REG_REG_RING", "6.3" },
+	{ "IORING_FEAT_RECVSEND_BUNDLE", "6.10" },
+	{ "IORING_FEAT_MIN_TIMEOUT", "6.12" },
+	{ "IORING_FEAT_RW_ATTR", "6.15" },
+	{ "IORING_FEAT_NO_IOWAIT", "6.15" },
+};
+
+#define T_NR(a)	(sizeof(a) / sizeof((a)[0]))
+
+/* "NAME (Linux X.Y)" for entry @i of @tab, in a rotating static buffer. */
+static const char *since_desc(const struct t_since *tab, size_t n, size_t i,
+			      const char *unknown, unsigned long val)
+{
+	static char bufs[4][96];
+	static unsigned next;
+	char *buf = bufs[next++ % 4];
+
+	if (i < n && tab[i].name)
+		snprintf(buf, sizeof(bufs[0]), "%s (Linux %s)", tab[i].name,
+			 tab[i].release);
+	else
+		snprintf(buf, sizeof(bufs[0]), "%s %#lx", unknown, val);
+	return buf;
+}
+
+static unsigned bit_index(unsigned bit)
+{
+	unsigned i = 0;
+
+	while (i < 32 && !(bit & (1U << i)))
+		i++;
+	return i;
+}
+
+const char *t_op_desc(int op)
+{
+	return since_desc(op_since, T_NR(op_since), (size_t) op, "opcode",
+			  (unsigned long) op);
+}
+
+const char *t_feature_desc(unsigned feature)
+{
+	return since_desc(feat_since, T_NR(feat_since), bit_index(feature),
+			  "feature", feature);
+}
+
+/* The named setup flags of @flags, newest first: the likely culprit. */
+static void setup_flags_desc(unsigned flags, char *buf, size_t len)
+{
+	size_t used = 0;
+	int i;
+
+	buf[0] = '\0';
+	for (i = 31; i >= 0 && used < len; i--) {
+		if (!(flags & (1U << i)))
+			continue;
+		used += (size_t) snprintf(buf + used, len - used, "%s%s",
+					  used ? ", " : "",
+					  since_desc(setup_since,
+						     T_NR(setup_since),
+						     (size_t) i, "flag",
+						     1UL << i));
+	}
+}
+
 void t_ring_params(struct io_uring *ring, unsigned entries,
 		   struct io_uring_params *p)
 {
 	unsigned flags = p->flags;
 	int ret = io_uring_queue_init_params(entries, ring, p);
+	char desc[512];
 
-	if (ret == -EINVAL)
-		T_SKIP("kernel rejects setup flags 0x%x", flags);
+	if (ret == -EINVAL) {
+		setup_flags_desc(flags, desc, sizeof(desc));
+		T_SKIP("kernel rejects setup flags 0x%x: %s", flags, desc);
+	}
 	if (ret)
 		fail_msg("io_uring_queue_init_params(%u, 0x%x): %s", entries,
 			 flags, strerror(-ret));
@@ -122,10 +264,10 @@ bool t_has_op(int op)
 void t_require_op(int op)
 {
 	if (!t_has_op(op))
-		T_SKIP("kernel lacks opcode %d", op);
+		T_SKIP("kernel lacks %s", t_op_desc(op));
 }
 
-void t_require_feature(unsigned feature, const char *name)
+unsigned t_features(void)
 {
 	struct io_uring ring;
 	unsigned features;
@@ -133,8 +275,64 @@ void t_require_feature(unsigned feature, const char *name)
 	assert_int_equal(io_uring_queue_init(1, &ring, 0), 0);
 	features = ring.features;
 	io_uring_queue_exit(&ring);
-	if (!(features & feature))
-		T_SKIP("kernel lacks %s", name);
+	return features;
+}
+
+bool t_has_feature(unsigned feature)
+{
+	return (t_features() & feature) == feature;
+}
+
+void t_require_feature(unsigned feature, const char *name)
+{
+	const char *desc = t_feature_desc(feature);
+
+	if (t_has_feature(feature))
+		return;
+	if (name && strncmp(desc, name, strlen(name)))
+		T_SKIP("kernel lacks %s: %s", desc, name);
+	T_SKIP("kernel lacks %s", desc);
+}
+
+void t_skip_if_einval(int ret, int same_release_op, const char *what)
+{
+	if (ret != -EINVAL)
+		return;
+	if (t_has_op(same_release_op))
+		fail_msg("-EINVAL for %s from a kernel with %s", what,
+			 t_op_desc(same_release_op));
+	T_SKIP("kernel lacks %s (it answers -EINVAL)", what);
+}
+
+bool t_has_rsrc_sparse(void)
+{
+	struct io_uring ring;
+	int ret;
+
+	assert_int_equal(io_uring_queue_init(1, &ring, 0), 0);
+	ret = io_uring_register_files_sparse(&ring, 1);
+	io_uring_queue_exit(&ring);
+	if (ret == -EINVAL && !t_has_op(IORING_OP_SOCKET))
+		return false;
+	assert_int_equal(ret, 0);
+	return true;
+}
+
+void t_require_rsrc_sparse(void)
+{
+	if (!t_has_rsrc_sparse())
+		T_SKIP("kernel lacks %s", T_RSRC_SPARSE);
+}
+
+void t_register_ring_fd(struct io_uring *ring)
+{
+	int ret = io_uring_register_ring_fd(ring);
+
+	if (ret == -EINVAL && !t_has_op(IORING_OP_MSG_RING)) {
+		io_uring_queue_exit(ring);
+		T_SKIP("kernel lacks IORING_REGISTER_RING_FDS (Linux 5.18)");
+	}
+	assert_int_equal(ret, 1);
 }
 
 long t_eventfd_take(int efd)
@@ -500,6 +698,16 @@ long t_vm_pin_kb(void)
 	fclose(f);
 	assert_true(kb >= 0);
 	return kb;
+}
+
+bool t_kernel_at_least(unsigned major, unsigned minor)
+{
+	struct utsname u;
+	unsigned maj = 0, min = 0;
+
+	assert_int_equal(uname(&u), 0);
+	assert_true(sscanf(u.release, "%u.%u", &maj, &min) == 2);
+	return maj > major || (maj == major && min >= minor);
 }
 
 /*

@@ -46,12 +46,44 @@ void t_ring_params(struct io_uring *ring, unsigned entries,
 		   struct io_uring_params *p);
 void t_ring(struct io_uring *ring, unsigned entries, unsigned flags);
 
+/*
+ * What the running kernel supports.  Skips name the missing feature and
+ * the mainline release that added it, e.g. "IORING_OP_SOCKET (Linux 5.19)".
+ */
+/* "IORING_OP_X (Linux A.B)" / "IORING_FEAT_X (Linux A.B)" */
+const char *t_op_desc(int op);
+const char *t_feature_desc(unsigned feature);
 /* Whether the running kernel supports opcode @op. */
 bool t_has_op(int op);
 /* Skip unless the running kernel supports opcode @op. */
 void t_require_op(int op);
-/* Skip unless the kernel reports IORING_FEAT_* @feature. */
+/* The IORING_FEAT_* bits of the running kernel; whether it has @feature. */
+unsigned t_features(void);
+bool t_has_feature(unsigned feature);
+/* Skip unless the kernel reports IORING_FEAT_* @feature (@name: what for,
+ * or NULL). */
 void t_require_feature(unsigned feature, const char *name);
+/*
+ * Skip when @ret, the kernel's answer to a well-formed request, is -EINVAL
+ * from a kernel without @same_release_op, an opcode that came in the same
+ * release as @what: the kernel does not know @what (name it with that
+ * release, like "IORING_REGISTER_PBUF_RING (Linux 5.19)").  From a kernel
+ * with the opcode, -EINVAL fails the test: no skipping where the feature
+ * must be.
+ */
+void t_skip_if_einval(int ret, int same_release_op, const char *what);
+/*
+ * Sparse tables (io_uring_register_files_sparse() and _buffers_sparse(),
+ * the IORING_RSRC_REGISTER_SPARSE flag) and IORING_FILE_INDEX_ALLOC came
+ * together, with IORING_OP_SOCKET (whose kernels must not answer -EINVAL
+ * here).  Before, a file table of -1 entries serves as an empty one.
+ */
+#define T_RSRC_SPARSE	"IORING_RSRC_REGISTER_SPARSE (Linux 5.19)"
+bool t_has_rsrc_sparse(void);
+void t_require_rsrc_sparse(void);
+/* io_uring_register_ring_fd() must give 1; skips (exiting @ring) on
+ * kernels before IORING_REGISTER_RING_FDS (5.18, with MSG_RING). */
+void t_register_ring_fd(struct io_uring *ring);
 
 /* A temp directory for the whole test program, removed at exit. */
 const char *t_tmpdir(void);
@@ -139,6 +171,13 @@ struct __kernel_timespec t_ts_ms(unsigned ms);
  */
 unsigned t_maps_count(void);
 long t_vm_pin_kb(void);
+
+/*
+ * Whether the running kernel's release is at least @major.@minor.  Only for
+ * asserting an answer that changed between releases (name the change where
+ * it is used); what a kernel supports is probed, not read off its version.
+ */
+bool t_kernel_at_least(unsigned major, unsigned minor);
 
 /*
  * Whether unregistering a file or buffer table posts the tag CQEs of the

@@ -13,9 +13,13 @@
 
 #define NSLOTS	8
 
-/* A ring with a sparse table of NSLOTS direct descriptors. */
+/*
+ * A ring with a sparse table of NSLOTS direct descriptors.  The tests
+ * allocate slots (IORING_FILE_INDEX_ALLOC), which came with sparse tables.
+ */
 static void table_ring(struct io_uring *ring)
 {
+	t_require_rsrc_sparse();
 	t_ring(ring, 8, 0);
 	assert_int_equal(io_uring_register_files_sparse(ring, NSLOTS), 0);
 }

@@ -41,6 +41,7 @@ static void test_nop_flags(void **state)
 	struct io_uring ring;
 	struct io_uring_sqe *sqe;
 	struct io_uring_cqe cqe;
+	bool nop_file;
 
 	t_ring(&ring, 4, 0);
 	sqe = t_get_sqe(&ring);
@@ -50,8 +51,8 @@ static void test_nop_flags(void **state)
 	cqe = t_submit_one(&ring);
 	if (cqe.res != -EIO && !(ring.features & IORING_FEAT_MIN_TIMEOUT)) {
 		io_uring_queue_exit(&ring);
-		T_SKIP("kernel lacks IORING_NOP_INJECT_RESULT (res %d)",
-		       cqe.res);
+		T_SKIP("kernel lacks IORING_NOP_INJECT_RESULT (Linux 6.10), "
+		       "res %d", cqe.res);
 	}
 	assert_int_equal(cqe.res, -EIO);
 
@@ -62,19 +63,24 @@ static void test_nop_flags(void **state)
 	cqe = t_submit_one(&ring);
 	assert_int_equal(cqe.res, 12345);
 
-	/* NOP_FILE looks sqe->fd up like any file-taking opcode */
+	/*
+	 * NOP_FILE looks sqe->fd up like any file-taking opcode.  It came in
+	 * 6.13 with NOP's registered file and buffer flags; 6.10-6.12 know
+	 * only INJECT_RESULT and reject any other flag as unknown.
+	 */
+	nop_file = t_kernel_at_least(6, 13);
 	sqe = t_get_sqe(&ring);
 	io_uring_prep_nop(sqe);
 	sqe->nop_flags = IORING_NOP_FILE;
 	sqe->fd = 1000000;
 	cqe = t_submit_one(&ring);
-	assert_int_equal(cqe.res, -EBADF);
+	assert_int_equal(cqe.res, nop_file ? -EBADF : -EINVAL);
 	sqe = t_get_sqe(&ring);
 	io_uring_prep_nop(sqe);
 	sqe->nop_flags = IORING_NOP_FILE;
 	sqe->fd = 0;
 	cqe = t_submit_one(&ring);
-	assert_int_equal(cqe.res, 0);
+	assert_int_equal(cqe.res, nop_file ? 0 : -EINVAL);
 
 	/* unknown NOP flags */
 	sqe = t_get_sqe(&ring);

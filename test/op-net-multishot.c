@@ -40,7 +40,8 @@ static struct bufs *bufs_setup(struct io_uring *ring, unsigned nr)
 	if (!b->br) {
 		free(b);
 		if (err == -EINVAL)
-			T_SKIP("kernel lacks buffer rings");
+			T_SKIP("kernel lacks %s",
+			       "IORING_REGISTER_PBUF_RING (Linux 5.19)");
 		fail_msg("io_uring_setup_buf_ring: %s", strerror(-err));
 		return NULL;
 	}

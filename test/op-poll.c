@@ -156,6 +156,15 @@ static void test_poll_remove(void **state)
 	io_uring_queue_exit(&ring);
 }
 
+/* Whether a completion is ready within @msec milliseconds (not taken). */
+static bool cqe_within(struct io_uring *ring, unsigned msec)
+{
+	struct __kernel_timespec ts = t_ts_ms(msec);
+	struct io_uring_cqe *cqe;
+
+	return io_uring_wait_cqe_timeout(ring, &cqe, &ts) == 0;
+}
+
 static void test_poll_update(void **state)
 {
 	struct io_uring ring;
@@ -183,6 +192,19 @@ static void test_poll_update(void **state)
 	sqe->user_data = 300;
 	assert_int_equal(io_uring_submit(&ring), 1);
 	for (i = 0; i < 2; i++) {
+		if (i == 1 && !t_has_op(IORING_OP_SOCKET) &&
+		    !cqe_within(&ring, 1000)) {
+			/*
+			 * Debian 11's 5.10.223, which carries 5.15's io_uring,
+			 * answers the update with 0 and never completes the
+			 * poll, even once more data arrives.
+			 */
+			close(p[0]);
+			close(p[1]);
+			io_uring_queue_exit(&ring);
+			T_SKIP("kernel bug: a poll given new events by "
+			       "IORING_POLL_UPDATE_EVENTS never fires");
+		}
 		t_reap(&ring, &cqe, 1);
 		if (cqe.user_data == 300) {
 			assert_int_equal(cqe.res, 0);

@@ -49,8 +49,8 @@ static void require_clone(void)
 	io_uring_queue_exit(&b);
 	free(buf);
 	if (ret == -EINVAL)
-		T_SKIP("IORING_REGISTER_CLONE_BUFFERS: kernel answers %d",
-		       ret);
+		T_SKIP("IORING_REGISTER_CLONE_BUFFERS (Linux 6.12): kernel "
+		       "answers %d", ret);
 	assert_int_equal(ret, 0);
 }
 
@@ -118,6 +118,7 @@ static void test_sparse_filled_by_update(void **state)
 	int fd;
 
 	fd = t_tmpfile(NULL, 0, data, BUF_SZ);
+	t_require_rsrc_sparse();
 	t_ring(&ring, 8, 0);
 	assert_int_equal(io_uring_register_buffers_sparse(&ring, 4), 0);
 
@@ -238,12 +239,29 @@ static void test_tags_post_cqes(void **state)
 	free(c);
 }
 
+/*
+ * Where registered buffers' pages are charged.  Through 6.18 the kernel
+ * adds them to the registering process's VmPin (mm->pinned_vm), root or
+ * not; 7.2 no longer charges them there (measured on 6.1, 6.12, 6.18 and
+ * 7.2).  The releases between were not measured: either answer passes
+ * there, and the caller holds every later check to the one it got.
+ */
+static void check_pin_charge(long charged_kb, long expected_kb)
+{
+	if (!t_kernel_at_least(6, 19))
+		assert_int_equal(charged_kb, expected_kb);
+	else if (t_kernel_at_least(7, 2))
+		assert_int_equal(charged_kb, 0);
+	else
+		assert_true(charged_kb == 0 || charged_kb == expected_kb);
+}
+
 static void test_bad_registrations(void **state)
 {
 	struct io_uring ring;
 	struct iovec iov[3], *many;
 	char *buf = t_page_buf(4 * BUF_SZ, 8);
-	long pinned;
+	long pinned, charged;
 	unsigned i;
 
 	t_ring(&ring, 4, 0);
@@ -296,10 +314,13 @@ static void test_bad_registrations(void **state)
 	/* a good registration still works, and pins its pages */
 	iov[0].iov_len = 4 * BUF_SZ;
 	assert_int_equal(io_uring_register_buffers(&ring, iov, 1), 0);
-	assert_int_equal(t_vm_pin_kb(), pinned + 16);
+	charged = t_vm_pin_kb() - pinned;
+	check_pin_charge(charged, 16);
 	/* a second table while one exists */
 	assert_int_equal(io_uring_register_buffers(&ring, iov, 1), -EBUSY);
-	assert_int_equal(io_uring_register_buffers_sparse(&ring, 2), -EBUSY);
+	/* kernels before sparse tables (5.19) refuse the flag first */
+	assert_int_equal(io_uring_register_buffers_sparse(&ring, 2),
+			 t_has_rsrc_sparse() ? -EBUSY : -EINVAL);
 	/* a failed update leaves the slot and the pin count alone */
 	iov[2].iov_base = buf;
 	iov[2].iov_len = 0;
@@ -307,7 +328,7 @@ static void test_bad_registrations(void **state)
 							      &iov[2], NULL,
 							      1),
 			 -EFAULT);
-	assert_int_equal(t_vm_pin_kb(), pinned + 16);
+	assert_int_equal(t_vm_pin_kb(), pinned + charged);
 	assert_int_equal(io_uring_register_buffers_update_tag(&ring, 1, iov,
 							      NULL, 1),
 			 -EINVAL);
@@ -331,6 +352,7 @@ static void test_clone_buffers(void **state)
 	struct io_uring src, dst, empty;
 	struct iovec iov[2];
 	char *a, *b, *data;
+	bool replace;
 	int fd;
 
 	require_clone();
@@ -360,16 +382,22 @@ static void test_clone_buffers(void **state)
 			 512);
 	assert_memory_equal(b, a, 512);
 
-	/* dst has a table now: cloning again needs DST_REPLACE */
+	/*
+	 * dst has a table now: cloning again needs DST_REPLACE.  That flag
+	 * came in 6.13 with cloning ranges; 6.12, which added cloning,
+	 * refuses any clone into a ring holding buffers (-EBUSY) before it
+	 * looks at the flags.
+	 */
+	replace = t_kernel_at_least(6, 13);
 	assert_int_equal(io_uring_clone_buffers(&dst, &src), -EBUSY);
 	assert_int_equal(__io_uring_clone_buffers(&dst, &src,
 						  IORING_REGISTER_DST_REPLACE),
-			 0);
+			 replace ? 0 : -EBUSY);
 	/* a source without buffers */
 	assert_int_equal(io_uring_clone_buffers(&empty, &empty), -ENXIO);
 	assert_int_equal(__io_uring_clone_buffers(&dst, &empty,
 						  IORING_REGISTER_DST_REPLACE),
-			 -ENXIO);
+			 replace ? -ENXIO : -EBUSY);
 	/* unknown flags */
 	assert_int_equal(__io_uring_clone_buffers(&empty, &src, 1U << 7),
 			 -EINVAL);

@@ -264,7 +264,8 @@ static void test_min_timeout(void **state)
 		assert_int_equal(io_uring_submit_and_wait_min_timeout(&ring,
 					&cqe, 1, &ts, 1000, NULL), -EINVAL);
 		io_uring_queue_exit(&ring);
-		T_SKIP("kernel lacks IORING_FEAT_MIN_TIMEOUT");
+		T_SKIP("kernel lacks %s",
+		       t_feature_desc(IORING_FEAT_MIN_TIMEOUT));
 	}
 
 	/* one completion there, four wanted: back after min_wait */
@@ -861,7 +862,8 @@ static void test_set_iowait(void **state)
 	ring.features = features;
 	if (!(features & IORING_FEAT_NO_IOWAIT)) {
 		io_uring_queue_exit(&ring);
-		T_SKIP("kernel lacks IORING_FEAT_NO_IOWAIT");
+		T_SKIP("kernel lacks %s",
+		       t_feature_desc(IORING_FEAT_NO_IOWAIT));
 	}
 
 	assert_int_equal(io_uring_set_iowait(&ring, false), 0);

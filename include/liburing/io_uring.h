@@ -4,10 +4,11 @@
  *
  * This is our own statement of the interface the kernel exports through
  * io_uring_setup(2), io_uring_enter(2), io_uring_register(2) and the shared
- * rings, complete through Linux 6.18 (plus the few 6.19 names that
- * liburing 2.15's helpers refer to, marked as such).  It deliberately does
- * not include the system's <linux/io_uring.h>, which on older distributions
- * describes an older kernel.  Every value here is fixed by the kernel ABI;
+ * rings, complete through Linux 7.3 (make check-uapi compares it with the
+ * newest Debian kernel headers).  The zero-copy receive, query, BPF filter
+ * and mock file parts live in the io_uring/ headers, as in the kernel.  It
+ * deliberately does not include the system's <linux/io_uring.h>, which on
+ * older distributions describes an older kernel.  Every value here is fixed by the kernel ABI;
  * the comments give the kernel version that introduced it.
  */
 #ifndef LIBURING_IO_URING_H
@@ -16,6 +17,7 @@
 #include <linux/fs.h>		/* __kernel_rwf_t */
 #include <linux/types.h>
 #include <linux/time_types.h>
+#include "io_uring/zcrx.h"
 
 /* Lets code that also includes <linux/io_uring.h> avoid a second copy. */
 #ifndef LINUX_IO_URING_H
@@ -53,7 +55,7 @@ __extension__ struct io_uring_sqe {
 	};
 	__u32	len;		/* byte count, iovec count, ... */
 	__extension__ union {				/* per-opcode flags */
-		__kernel_rwf_t	rw_flags;
+		__u32		rw_flags;	/* RWF_*; __kernel_rwf_t before 6.x */
 		__u32		fsync_flags;
 		__u16		poll_events;	/* before 5.9 */
 		__u32		poll32_events;
@@ -156,6 +158,12 @@ enum io_uring_sqe_flags_bit {
 #define IORING_SETUP_HYBRID_IOPOLL	(1U << 17)	/* 6.13: sleep, then poll */
 #define IORING_SETUP_CQE_MIXED		(1U << 18)	/* 6.18: 16- and 32-byte CQEs */
 #define IORING_SETUP_SQE_MIXED		(1U << 19)	/* 6.19: 64- and 128-byte SQEs */
+/*
+ * 7.0: the kernel takes the SQEs of every submit from index 0 of the SQE
+ * array and leaves head and tail alone (both stay 0).  Needs NO_SQARRAY;
+ * not with SQPOLL.
+ */
+#define IORING_SETUP_SQ_REWIND		(1U << 20)
 
 /* sqe->opcode */
 enum io_uring_op {
@@ -245,6 +253,8 @@ enum io_uring_op {
 #define IORING_LINK_TIMEOUT_UPDATE	(1U << 4)
 #define IORING_TIMEOUT_ETIME_SUCCESS	(1U << 5)	/* -ETIME counts as success */
 #define IORING_TIMEOUT_MULTISHOT	(1U << 6)	/* 6.4: fire repeatedly */
+#define IORING_TIMEOUT_IMMEDIATE_ARG	(1U << 7)	/* 7.1: addr is the time in ns,
+							 * not a timespec pointer */
 #define IORING_TIMEOUT_CLOCK_MASK	(IORING_TIMEOUT_BOOTTIME | \
 					 IORING_TIMEOUT_REALTIME)
 #define IORING_TIMEOUT_UPDATE_MASK	(IORING_TIMEOUT_UPDATE | \
@@ -583,6 +593,18 @@ enum io_uring_register_restriction_op {
 	IORING_RESTRICTION_LAST
 };
 
+/*
+ * Restrictions for the rings a task creates from now on, rather than for
+ * one ring: IORING_REGISTER_RESTRICTIONS with fd -1.  nr_res entries
+ * follow the header.
+ */
+__extension__ struct io_uring_task_restriction {
+	__u16	flags;
+	__u16	nr_res;		/* entries in restrictions[] */
+	__u32	resv[3];
+	__extension__ struct io_uring_restriction restrictions[];
+};
+
 struct io_uring_clock_register {
 	__u32	clockid;
 	__u32	__resv[3];
@@ -638,7 +660,9 @@ struct io_uring_buf_reg {
 	__u32	ring_entries;
 	__u16	bgid;
 	__u16	flags;
-	__u64	resv[3];
+	__u32	min_left;	/* 7.1: IOU_PBUF_RING_INC: smallest
+				 * usable rest of a buffer, 0 = 1 */
+	__u32	resv[5];
 };
 
 struct io_uring_buf_status {
@@ -739,146 +763,25 @@ enum io_uring_socket_op {
 	SOCKET_URING_OP_GETSOCKNAME,	/* 6.19 */
 };
 
-/* TX timestamp CQE layout helpers (6.16) */
+/*
+ * SOCKET_URING_OP_TX_TIMESTAMP completions (6.16): one CQE per timestamp,
+ * its io_timespec in the second half of a 32-byte CQE, and in cqe->flags
+ * whether it came from the hardware and which SCM_TSTAMP_* type it is.
+ */
 #define IORING_TIMESTAMP_HW_SHIFT	16
 #define IORING_TIMESTAMP_TYPE_SHIFT	(IORING_TIMESTAMP_HW_SHIFT + 1)
+#define IORING_CQE_F_TSTAMP_HW		((__u32)1 << IORING_TIMESTAMP_HW_SHIFT)
 
 struct io_timespec {
 	__u64	tv_sec;
 	__u64	tv_nsec;
 };
 
-/* Zero-copy receive (6.15) */
-struct io_uring_zcrx_rqe {
-	__u64	off;
-	__u32	len;
-	__u32	__pad;
-};
-
-struct io_uring_zcrx_cqe {
-	__u64	off;
-	__u64	__pad;
-};
-
-#define IORING_ZCRX_AREA_SHIFT	48
-#define IORING_ZCRX_AREA_MASK	(~(((__u64)1 << IORING_ZCRX_AREA_SHIFT) - 1))
-
-struct io_uring_zcrx_offsets {
-	__u32	head;
-	__u32	tail;
-	__u32	rqes;
-	__u32	__resv2;
-	__u64	__resv[2];
-};
-
-enum io_uring_zcrx_area_flags {
-	IORING_ZCRX_AREA_DMABUF	= 1,
-};
-
-struct io_uring_zcrx_area_reg {
-	__u64	addr;
-	__u64	len;
-	__u64	rq_area_token;
-	__u32	flags;
-	__u32	dmabuf_fd;
-	__u64	__resv2[2];
-};
-
-/* IORING_REGISTER_ZCRX_IFQ argument */
-struct io_uring_zcrx_ifq_reg {
-	__u32	if_idx;
-	__u32	if_rxq;
-	__u32	rq_entries;
-	__u32	flags;
-	__u64	area_ptr;	/* struct io_uring_zcrx_area_reg * */
-	__u64	region_ptr;	/* struct io_uring_region_desc * */
-	struct io_uring_zcrx_offsets offsets;
-	__u32	zcrx_id;
-	__u32	__resv2;
-	__u64	__resv[3];
-};
-
-/* IORING_REGISTER_ZCRX_CTRL (6.19) */
-enum zcrx_ctrl_op {
-	ZCRX_CTRL_FLUSH_RQ,
-	ZCRX_CTRL_EXPORT,
-
-	__ZCRX_CTRL_LAST,
-};
-
-struct zcrx_ctrl_flush_rq {
-	__u64	__resv[6];
-};
-
-struct zcrx_ctrl_export {
-	__u32	zcrx_fd;
-	__u32	__resv1[11];
-};
-
-struct zcrx_ctrl {
-	__u32	zcrx_id;
-	__u32	op;		/* enum zcrx_ctrl_op */
-	__u64	__resv[2];
-	__extension__ union {
-		struct zcrx_ctrl_export		zc_export;
-		struct zcrx_ctrl_flush_rq	zc_flush;
-	};
-};
-
-/*
- * IORING_REGISTER_QUERY (6.18): a chain of headers, each asking the kernel
- * to describe one facility.  Made with fd -1; needs no ring.
- */
-enum io_uring_query_op {
-	IO_URING_QUERY_OPCODES		= 0,
-	IO_URING_QUERY_ZCRX		= 1,
-	IO_URING_QUERY_SCQ		= 2,
-
-	__IO_URING_QUERY_MAX,
-};
-
-struct io_uring_query_hdr {
-	__u64	next_entry;	/* next header, 0 to end the chain */
-	__u64	query_data;	/* the answer buffer */
-	__u32	query_op;	/* enum io_uring_query_op */
-	__u32	size;		/* size of the answer buffer */
-	__s32	result;		/* 0 or -errno, per header */
-	__u32	__resv[3];
-};
-
-/* Answer to IO_URING_QUERY_OPCODES */
-struct io_uring_query_opcode {
-	__u32	nr_request_opcodes;	/* number of IORING_OP_* */
-	__u32	nr_register_opcodes;	/* number of IORING_REGISTER_* */
-	__u64	feature_flags;		/* IORING_FEAT_* */
-	__u64	ring_setup_flags;	/* IORING_SETUP_* */
-	__u64	enter_flags;		/* IORING_ENTER_* */
-	__u64	sqe_flags;		/* IOSQE_* */
-	__u32	nr_query_opcodes;
-	__u32	__pad;
-};
-
-/* Answer to IO_URING_QUERY_ZCRX (after 6.18) */
-struct io_uring_query_zcrx {
-	__u64	register_flags;		/* ZCRX_REG_* accepted */
-	__u64	area_flags;		/* IORING_ZCRX_AREA_* accepted */
-	__u32	nr_ctrl_opcodes;	/* number of ZCRX_CTRL_* */
-	__u32	features;		/* ZCRX_FEATURE_* */
-	__u32	rq_hdr_size;		/* refill ring header size */
-	__u32	rq_hdr_alignment;	/* and its alignment */
-	__u64	__resv2;
-};
-
-/* Answer to IO_URING_QUERY_SCQ (after 6.18) */
-struct io_uring_query_scq {
-	__u64	hdr_size;		/* SQ/CQ ring header size */
-	__u64	hdr_alignment;		/* and its alignment */
-};
-
 #ifdef __cplusplus
 }
 #endif
 
+#include "io_uring/query.h"
 #include "io_uring/bpf_filter.h"
 
 #endif /* LIBURING_IO_URING_H */

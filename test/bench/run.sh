@@ -1,12 +1,13 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
 #
-# make bench: run uring-bench built against this tree (OURS) and against
-# Debian's liburing (LIBURING), alternating contenders, and print one
-# table of medians and ratios.
+# make bench: run uring-bench built against this tree (OURS), against
+# liburing 2.15 (REF, the reference) and against Debian 12's liburing 2.3
+# (OLD), alternating contenders, and print one table of medians and
+# ratios.
 #
 #   sh test/bench/run.sh [-r RUNS] [-t SECS] [-n ROUNDS] [-d DIR] [-o RAW]
-#                        OURS LIBURING
+#                        OURS REF OLD
 #   sh test/bench/run.sh -T RAW          the table again, from a kept RAW
 #
 #   -r  runs of every contender (default 11); a case's contenders run in
@@ -31,17 +32,19 @@ while getopts r:t:n:d:o:T: opt; do
 	o) raw_out=$OPTARG ;;
 	T) table_only=$OPTARG ;;
 	*) echo "usage: $0 [-r RUNS] [-t SECS] [-n ROUNDS] [-d DIR]" \
-		"[-o RAW] OURS LIBURING | -T RAW" >&2
+		"[-o RAW] OURS REF OLD | -T RAW" >&2
 	   exit 2 ;;
 	esac
 done
 shift $((OPTIND - 1))
 
-# contender NAME: which binary runs it.  Baselines (pread, libaio, epoll)
-# do not touch liburing and run from OURS.
+# contender NAME: which binary runs it.  ref* is liburing 2.15, old* is
+# liburing 2.3; the baselines (raw system calls, pread, libaio, epoll) do
+# not touch a library's functions and run from OURS.
 bin_of() {
 	case $1 in
-	liburing*) echo "$lib" ;;
+	ref*) echo "$ref" ;;
+	old*) echo "$old" ;;
 	*) echo "$ours" ;;
 	esac
 }
@@ -74,16 +77,18 @@ group() {
 }
 
 # Instructions per NOP: the difference of two runs cancels the setup.
-instr() {	# instr BIN ROUNDS BATCH -> Ir
+instr() {	# instr BIN ROUNDS BATCH MODE -> Ir
 	valgrind --tool=callgrind --callgrind-out-file=/dev/null \
-		"$1" nop-count "$2" "$3" 2>&1 |
+		"$1" nop-count "$2" "$3" "$4" 2>&1 |
 		sed -n 's/^==[0-9]*== Collected : *\([0-9]*\).*/\1/p'
 }
 
 measure() {
 	for b in 1 8 32 128; do
-		group "nop$b" "ours:nop:$b:plain" "liburing:nop:$b:plain"
-		group "nop${b}r" "ours:nop:$b:regfd" "liburing:nop:$b:regfd"
+		group "nop$b" "ours:nop:$b:plain" "ref:nop:$b:plain" \
+			"old:nop:$b:plain" "raw:nop:$b:raw"
+		group "nop${b}r" "ours:nop:$b:regfd" "ref:nop:$b:regfd" \
+			"old:nop:$b:regfd"
 	done
 
 	file=$work/data
@@ -91,18 +96,30 @@ measure() {
 	cat "$file" > /dev/null		# into the page cache
 	for d in 1 32; do
 		group "read$d" "ours-plain:read:uring:$d:$file" \
-			"liburing-plain:read:uring:$d:$file" \
-			"ours-regfile:read:uring-regfile:$d:$file" \
-			"liburing-regfile:read:uring-regfile:$d:$file" \
+			"ref-plain:read:uring:$d:$file" \
+			"old-plain:read:uring:$d:$file" \
 			"ours-fixed:read:uring-fixed:$d:$file" \
-			"liburing-fixed:read:uring-fixed:$d:$file" \
+			"ref-fixed:read:uring-fixed:$d:$file" \
+			"old-fixed:read:uring-fixed:$d:$file" \
 			"libaio:read:libaio:$d:$file" \
 			"pread:read:pread:$d:$file"
 	done
 	rm -f "$file"
 
-	group echo "ours:echo:uring:32" "liburing:echo:uring:32" \
-		"epoll:echo:epoll:32"
+	for c in 1 32; do
+		group "echo$c" "ours:echo:uring:$c" "ref:echo:uring:$c" \
+			"old:echo:uring:$c" "epoll:echo:epoll:$c"
+	done
+
+	for e in 8 256 4096; do
+		group "setup$e" "ours:setup:$e" "ref:setup:$e" "old:setup:$e"
+		for who in ours ref old; do
+			# shellcheck disable=SC2046  # "MAPPED LOCKED"
+			set -- $("$(bin_of "$who")" ring-memory "$e")
+			echo "mem$e $who 1 $1" >> "$raw"
+			echo "lck$e $who 1 $2" >> "$raw"
+		done
+	done
 
 	echo >&2
 	[ "$cg_iters" -gt 0 ] || return 0
@@ -111,10 +128,12 @@ measure() {
 		return 0
 	fi
 	for batch in 32 1; do
-		for who in ours liburing; do
+		for who in ours ref old raw; do
+			mode=plain
+			[ "$who" = raw ] && mode=raw
 			b=$(bin_of "$who")
-			one=$(instr "$b" "$cg_iters" "$batch")
-			two=$(instr "$b" $((cg_iters * 2)) "$batch")
+			one=$(instr "$b" "$cg_iters" "$batch" "$mode")
+			two=$(instr "$b" $((cg_iters * 2)) "$batch" "$mode")
 			if [ -z "$one" ] || [ -z "$two" ]; then
 				echo "run.sh: callgrind gave no count" >&2
 				exit 1
@@ -130,11 +149,11 @@ measure() {
 if [ -n "$table_only" ]; then
 	raw=$table_only
 else
-	if [ $# -ne 2 ]; then
-		echo "usage: $0 [options] OURS LIBURING" >&2
+	if [ $# -ne 3 ]; then
+		echo "usage: $0 [options] OURS REF OLD" >&2
 		exit 2
 	fi
-	ours=$1 lib=$2
+	ours=$1 ref=$2 old=$3
 	work=$(mktemp -d "$dir/uring-bench.XXXXXX")
 	trap 'rm -rf "$work"' EXIT INT TERM
 	raw=$work/raw
@@ -149,8 +168,11 @@ else
 	set -- $("$ours" info)
 	ours_desc="$2${3:+ ($3)}"
 	# shellcheck disable=SC2046
-	set -- $("$lib" info)
-	lib_desc="$2${3:+ ($3)}"
+	set -- $("$ref" info)
+	ref_desc="$2${3:+ ($3)}"
+	# shellcheck disable=SC2046
+	set -- $("$old" info)
+	old_desc="$2${3:+ ($3)}"
 	load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 	start=$(date +%s)
 
@@ -164,11 +186,15 @@ else
 		"x ${secs} s, alternating; medians"
 	echo "machine:  $cpu, $ncpu CPUs, $mem; kernel $(uname -r)"
 	echo "ours:     $ours_desc"
-	echo "liburing: $lib_desc"
+	echo "2.15:     $ref_desc"
+	echo "2.3:      $old_desc"
 	echo "load:     $load_before before, $load_after after (${elapsed} s)"
-	echo "other:    liburing, or the baseline the row names"
-	echo "ours/other above 1: ours is faster (Ir rows: does fewer" \
-		"instructions)"
+	echo "columns:  medians; ours/X above 1: ours is faster (Ir, KiB:" \
+		"X/ours, above 1: ours uses less);"
+	echo "          range: lowest-highest ours/2.15 of two runs side" \
+		"by side in one round;"
+	echo "          a row \"  vs NAME\" puts the baseline NAME in the" \
+		"2.15 column"
 	echo
 fi
 
@@ -199,53 +225,91 @@ function range(g, a, b,    i, r, lo, hi) {
 	}
 	return lo == "" ? "" : sprintf("%.2f-%.2f", lo, hi)
 }
-# A row: contender @a of group @g against @b, medians and their ratio.
-function row(label, unit, scale, g, a, b,    m1, m2) {
+# A row: contender @a of group @g against @b (2.15, or a baseline) and,
+# when @c is given, against @c (2.3).  Rates: ours/X.
+function row(label, unit, scale, g, a, b, c,    m1, m2, m3) {
 	m1 = median(g, a); m2 = median(g, b)
 	if (m1 == "" || m2 == "" || m2 == 0) { missing++; return }
-	printf "%-32s %-6s %9.2f %9.2f %6.2f  %s\n", label, unit,
+	printf "%-30s %-6s %9.2f %9.2f %6.2f %-10s", label, unit,
 	       m1 * scale, m2 * scale, m1 / m2, range(g, a, b)
+	if (c != "") {
+		m3 = median(g, c)
+		if (m3 == "" || m3 == 0) { missing++; printf "\n"; return }
+		printf " %9.2f %6.2f", m3 * scale, m1 / m3
+	}
+	printf "\n"
+}
+# A count (instructions, KiB) where less is better: X/ours.
+function count(label, unit, g, a, b, c, fmt,    o, x, y) {
+	if (!((g, a, 1) in val) || !((g, b, 1) in val)) { missing++; return }
+	o = val[g, a, 1]; x = val[g, b, 1]
+	printf "%-30s %-6s " fmt " " fmt " %6s %-10s", label, unit, o, x,
+	       o ? sprintf("%.2f", x / o) : "-", ""
+	if (c != "" && (g, c, 1) in val) {
+		y = val[g, c, 1]
+		printf " " fmt " %6s", y, o ? sprintf("%.2f", y / o) : "-"
+	}
+	printf "\n"
 }
 { val[$1, $2, $3] = $4 }
 END {
-	printf "%-32s %-6s %9s %9s %6s  %s\n", "", "", "median", "median",
-	       "ours/", "per round"
-	printf "%-32s %-6s %9s %9s %6s  %s\n", "case", "unit", "ours",
-	       "other", "other", "lowest-highest"
+	printf "%-30s %-6s %9s %9s %6s %-10s %9s %6s\n", "case", "unit",
+	       "ours", "2.15", "ours/", "range", "2.3", "ours/"
+	printf "%-30s %-6s %9s %9s %6s %-10s %9s %6s\n", "", "", "", "",
+	       "2.15", "", "", "2.3"
 	nb = split("1 8 32 128", batch, " ")
 	for (k = 1; k <= nb; k++) {
 		b = batch[k]
 		row(sprintf("NOP, batch %d", b), "Mop/s", 1e-6,
-		    "nop" b, "ours", "liburing")
+		    "nop" b, "ours", "ref", "old")
 		row(sprintf("NOP, batch %d, reg. ring fd", b), "Mop/s",
-		    1e-6, "nop" b "r", "ours", "liburing")
+		    1e-6, "nop" b "r", "ours", "ref", "old")
+		row("  vs raw system calls", "Mop/s", 1e-6, "nop" b,
+		    "ours", "raw", "")
 	}
 	for (d = 1; d <= 32; d += 31) {
 		g = "read" d
 		row(sprintf("read 4K, qd %d", d), "kIOPS", 1e-3, g,
-		    "ours-plain", "liburing-plain")
-		row(sprintf("read 4K, qd %d, reg. file", d), "kIOPS", 1e-3, g,
-		    "ours-regfile", "liburing-regfile")
+		    "ours-plain", "ref-plain", "old-plain")
 		row(sprintf("read 4K, qd %d, fixed buffers", d), "kIOPS",
-		    1e-3, g, "ours-fixed", "liburing-fixed")
-		row(sprintf("  fixed buffers vs libaio qd %d", d), "kIOPS",
-		    1e-3, g, "ours-fixed", "libaio")
-		row(sprintf("  fixed buffers vs pread, %d buf", d), "kIOPS",
-		    1e-3, g, "ours-fixed", "pread")
+		    1e-3, g, "ours-fixed", "ref-fixed", "old-fixed")
+		row("  fixed buffers vs libaio", "kIOPS", 1e-3, g,
+		    "ours-fixed", "libaio", "")
+		row(sprintf("  fixed vs pread, %d buf%s", d, d > 1 ? "s" : ""),
+		    "kIOPS", 1e-3, g, "ours-fixed", "pread", "")
 	}
-	row("echo 64 B, 32 conns", "krt/s", 1e-3, "echo", "ours", "liburing")
-	row("  io_uring vs epoll server", "krt/s", 1e-3, "echo", "ours",
-	    "epoll")
+	for (c = 1; c <= 32; c += 31) {
+		g = "echo" c
+		row(sprintf("echo 64 B, %d conn%s", c, c > 1 ? "s" : ""),
+		    "krt/s", 1e-3, g, "ours", "ref", "old")
+		row("  io_uring vs epoll server", "krt/s", 1e-3, g, "ours",
+		    "epoll", "")
+	}
+	ne = split("8 256 4096", ents, " ")
+	for (k = 1; k <= ne; k++) {
+		e = ents[k]
+		row(sprintf("ring init+exit, %d entries", e), "k/s", 1e-3,
+		    "setup" e, "ours", "ref", "old")
+		count(sprintf("  memory mapped, %d entries", e), "KiB",
+		      "mem" e, "ours", "ref", "old", "%9d")
+		count(sprintf("  memory locked, %d entries", e), "KiB",
+		      "lck" e, "ours", "ref", "old", "%9d")
+	}
 	nb = split("32 1", batch, " ")
 	for (k = 1; k <= nb; k++) {
 		g = "instr" batch[k]
 		if (!((g, "ours", 1) in val))
 			continue
-		o = val[g, "ours", 1] / 1000
-		l = val[g, "liburing", 1] / 1000
-		printf "%-32s %-6s %9.1f %9.1f %6.2f  %s\n",
-		       "instructions per NOP, batch " batch[k], "Ir", o, l,
-		       l / o, "(liburing/ours)"
+		printf "%-30s %-6s %9.1f %9.1f %6.2f %-10s %9.1f %6.2f\n",
+		       "instructions/NOP, batch " batch[k], "Ir",
+		       val[g, "ours", 1] / 1000, val[g, "ref", 1] / 1000,
+		       val[g, "ref", 1] / val[g, "ours", 1], "",
+		       val[g, "old", 1] / 1000,
+		       val[g, "old", 1] / val[g, "ours", 1]
+		printf "%-30s %-6s %9.1f %9.1f %6.2f\n",
+		       "  vs raw system calls", "Ir",
+		       val[g, "ours", 1] / 1000, val[g, "raw", 1] / 1000,
+		       val[g, "raw", 1] / val[g, "ours", 1]
 	}
 	if (missing) {
 		printf "run.sh: %d rows have no numbers\n", missing

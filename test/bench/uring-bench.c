@@ -9,11 +9,13 @@
  * binaries is the library: its inline helpers and its functions.
  *
  *	uring-bench info
- *	uring-bench [OPTIONS] nop BATCH plain|regfd
+ *	uring-bench [OPTIONS] nop BATCH plain|regfd|raw
  *	uring-bench [OPTIONS] read ENGINE DEPTH FILE
  *		ENGINE: uring, uring-regfile, uring-fixed, pread, libaio
  *	uring-bench [OPTIONS] echo uring|epoll CONNS
- *	uring-bench nop-count ROUNDS [BATCH [plain|regfd]]  (callgrind)
+ *	uring-bench [OPTIONS] setup ENTRIES
+ *	uring-bench ring-memory ENTRIES
+ *	uring-bench nop-count ROUNDS [BATCH [plain|regfd|raw]]  (callgrind)
  *
  *	OPTIONS: -t SECS | -n OPS, -c CPU, -v
  *
@@ -23,6 +25,12 @@
  * no clock and prints the count: for counting instructions.  -v adds
  * detail on stderr.  The process is pinned to CPU (default: the last
  * one); the echo client runs on another.
+ *
+ * "raw" is the same NOP loop on the system calls alone, with no library:
+ * the floor any library's helpers are measured against.  "setup" is ring
+ * creation and teardown per second (io_uring_queue_init and
+ * io_uring_queue_exit); "ring-memory" prints the KiB one ring adds to the
+ * process's mappings and to its locked memory.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -42,6 +50,7 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -292,7 +301,171 @@ static int cmd_nop_count(unsigned long iters, unsigned batch, bool regfd)
 	return 0;
 }
 
-/* ---- 2. random 4 KiB reads ----------------------------------------- */
+/*
+ * The NOP loop on raw system calls: one mmap per ring region, SQEs
+ * filled in place, indices published and read with the same ordering
+ * the library uses.  Fails on kernels without IORING_FEAT_SINGLE_MMAP
+ * (before 5.4), which no run here has.
+ */
+struct raw_ring {
+	int fd;
+	unsigned *sq_tail, *sq_array, sq_mask;
+	unsigned *cq_head, *cq_tail, cq_mask;
+	struct io_uring_sqe *sqes;
+	struct io_uring_cqe *cqes;
+	unsigned tail;
+};
+
+static void raw_ring_init(struct raw_ring *r)
+{
+	struct io_uring_params p;
+	size_t sq_len, cq_len;
+	char *sq, *cq;
+	unsigned i;
+
+	memset(&p, 0, sizeof(p));
+	r->fd = (int) syscall(__NR_io_uring_setup, MAX_DEPTH, &p);
+	if (r->fd < 0)
+		die("io_uring_setup", errno);
+	if (!(p.features & IORING_FEAT_SINGLE_MMAP))
+		die("raw ring needs IORING_FEAT_SINGLE_MMAP", EINVAL);
+	sq_len = p.sq_off.array + p.sq_entries * sizeof(unsigned);
+	cq_len = p.cq_off.cqes + p.cq_entries * sizeof(struct io_uring_cqe);
+	if (cq_len > sq_len)
+		sq_len = cq_len;
+	sq = mmap(NULL, sq_len, PROT_READ | PROT_WRITE,
+		  MAP_SHARED | MAP_POPULATE, r->fd, IORING_OFF_SQ_RING);
+	r->sqes = mmap(NULL, p.sq_entries * sizeof(struct io_uring_sqe),
+		       PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE,
+		       r->fd, IORING_OFF_SQES);
+	if (sq == MAP_FAILED || r->sqes == MAP_FAILED)
+		die("mmap", errno);
+	cq = sq;
+	r->sq_tail = (unsigned *) (sq + p.sq_off.tail);
+	r->sq_array = (unsigned *) (sq + p.sq_off.array);
+	r->sq_mask = *(unsigned *) (sq + p.sq_off.ring_mask);
+	r->cq_head = (unsigned *) (cq + p.cq_off.head);
+	r->cq_tail = (unsigned *) (cq + p.cq_off.tail);
+	r->cq_mask = *(unsigned *) (cq + p.cq_off.ring_mask);
+	r->cqes = (struct io_uring_cqe *) (cq + p.cq_off.cqes);
+	for (i = 0; i < p.sq_entries; i++)
+		r->sq_array[i] = i;
+	r->tail = *r->sq_tail;
+}
+
+static inline unsigned raw_round(struct raw_ring *r, unsigned batch)
+{
+	unsigned i, head, tail;
+	long ret;
+
+	for (i = 0; i < batch; i++) {
+		struct io_uring_sqe *sqe = &r->sqes[r->tail++ & r->sq_mask];
+
+		memset(sqe, 0, sizeof(*sqe));
+		sqe->opcode = IORING_OP_NOP;
+		sqe->user_data = i;
+	}
+	__atomic_store_n(r->sq_tail, r->tail, __ATOMIC_RELEASE);
+	ret = syscall(__NR_io_uring_enter, r->fd, batch, batch,
+		      IORING_ENTER_GETEVENTS, NULL, 0);
+	if (ret < 0)
+		die("io_uring_enter", errno);
+	head = *r->cq_head;
+	tail = __atomic_load_n(r->cq_tail, __ATOMIC_ACQUIRE);
+	for (i = head; i != tail; i++)
+		if (r->cqes[i & r->cq_mask].res < 0)
+			die("nop", -r->cqes[i & r->cq_mask].res);
+	__atomic_store_n(r->cq_head, tail, __ATOMIC_RELEASE);
+	return tail - head;
+}
+
+static int cmd_nop_raw(unsigned batch)
+{
+	unsigned long long ops = 0;
+	struct raw_ring r;
+	struct timed t;
+	unsigned i, every = batch >= 16 ? 4 : 64 / batch;
+
+	raw_ring_init(&r);
+	timed_begin(&t);
+	t.cpu_rate = true;
+	do {
+		for (i = 0; i < every; i++)
+			ops += raw_round(&r, batch);
+	} while (timed_check(&t, ops));
+	close(r.fd);
+	printf("%.1f\n", timed_rate(&t));
+	return 0;
+}
+
+static int cmd_nop_raw_count(unsigned long iters, unsigned batch)
+{
+	struct raw_ring r;
+	unsigned long i;
+
+	raw_ring_init(&r);
+	for (i = 0; i < iters; i++)
+		raw_round(&r, batch);
+	close(r.fd);
+	return 0;
+}
+
+/* ---- 2. ring setup and teardown --------------------------------------- */
+
+static int cmd_setup(unsigned entries)
+{
+	unsigned long long ops = 0;
+	struct io_uring ring;
+	struct timed t;
+	int ret;
+
+	timed_begin(&t);
+	t.cpu_rate = true;
+	do {
+		ret = io_uring_queue_init(entries, &ring, 0);
+		if (ret < 0)
+			die("io_uring_queue_init", ret);
+		io_uring_queue_exit(&ring);
+		ops++;
+	} while (timed_check(&t, ops));
+	printf("%.1f\n", timed_rate(&t));
+	return 0;
+}
+
+/* KiB of address space (VmSize) and locked memory (VmLck) in use now. */
+static void vm_kib(unsigned long *size, unsigned long *locked)
+{
+	char line[256];
+	FILE *f = fopen("/proc/self/status", "r");
+
+	if (!f)
+		die("/proc/self/status", errno);
+	*size = *locked = 0;
+	while (fgets(line, sizeof(line), f)) {
+		sscanf(line, "VmSize: %lu", size);
+		sscanf(line, "VmLck: %lu", locked);
+	}
+	fclose(f);
+}
+
+/* What one ring of @entries adds to the process: "MAPPED LOCKED" KiB. */
+static int cmd_ring_memory(unsigned entries)
+{
+	unsigned long size0, lck0, size1, lck1;
+	struct io_uring ring;
+	int ret;
+
+	vm_kib(&size0, &lck0);
+	ret = io_uring_queue_init(entries, &ring, 0);
+	if (ret < 0)
+		die("io_uring_queue_init", ret);
+	vm_kib(&size1, &lck1);
+	io_uring_queue_exit(&ring);
+	printf("%lu %lu\n", size1 - size0, lck1 - lck0);
+	return 0;
+}
+
+/* ---- 3. random 4 KiB reads ----------------------------------------- */
 
 struct reader {
 	int fd;
@@ -496,7 +669,7 @@ static int cmd_read(const char *engine, unsigned depth, const char *path)
 	return 0;
 }
 
-/* ---- 3. TCP echo ping-pong ----------------------------------------- */
+/* ---- 4. TCP echo ping-pong ----------------------------------------- */
 
 /*
  * The client, the same for every server: CONNS connections, each with
@@ -828,11 +1001,13 @@ static void usage(void)
 		"usage: uring-bench [-t SECS | -n OPS] [-c CPU] [-v] MODE"
 		" ARGS...\n"
 		"  info\n"
-		"  nop BATCH plain|regfd\n"
+		"  nop BATCH plain|regfd|raw\n"
 		"  read uring|uring-regfile|uring-fixed|pread|libaio DEPTH"
 		" FILE\n"
 		"  echo uring|epoll CONNS\n"
-		"  nop-count ITERATIONS [BATCH [plain|regfd]]\n");
+		"  setup ENTRIES\n"
+		"  ring-memory ENTRIES\n"
+		"  nop-count ITERATIONS [BATCH [plain|regfd|raw]]\n");
 	exit(2);
 }
 
@@ -885,12 +1060,22 @@ int main(int argc, char *argv[])
 
 	if (!strcmp(mode, "info") && argc == 1)
 		return cmd_info();
+	if (!strcmp(mode, "ring-memory") && argc == 2)
+		return cmd_ring_memory((unsigned) arg_num(argv[1], 1, 32768));
+	if (!strcmp(mode, "nop-count") && argc == 4 &&
+	    !strcmp(argv[3], "raw"))
+		return cmd_nop_raw_count(arg_num(argv[1], 1, 1UL << 30),
+				(unsigned) arg_num(argv[2], 1, MAX_DEPTH));
 	if (!strcmp(mode, "nop-count") && argc >= 2 && argc <= 4)
 		return cmd_nop_count(arg_num(argv[1], 1, 1UL << 30),
 				     argc >= 3 ? (unsigned) arg_num(argv[2], 1,
 						MAX_DEPTH) : 32,
 				     argc == 4 && !strcmp(argv[3], "regfd"));
 	pin(cpu);
+	if (!strcmp(mode, "nop") && argc == 3 && !strcmp(argv[2], "raw"))
+		return cmd_nop_raw((unsigned) arg_num(argv[1], 1, MAX_DEPTH));
+	if (!strcmp(mode, "setup") && argc == 2)
+		return cmd_setup((unsigned) arg_num(argv[1], 1, 32768));
 	if (!strcmp(mode, "nop") && argc == 3 &&
 	    (!strcmp(argv[2], "plain") || !strcmp(argv[2], "regfd")))
 		return cmd_nop((unsigned) arg_num(argv[1], 1, MAX_DEPTH),

@@ -1,10 +1,10 @@
 #!/bin/bash
-# Run the test suite inside QEMU on Debian 12's Linux 6.1 cloud kernel.
+# Run the test suite inside QEMU on one of Debian's cloud kernels.
 #
 #   test/kernel/run-vm.sh [TEST_BINARY...]      (default: test/*.t)
 #
-# Downloads (and caches) the current linux-image-6.1.*-cloud-amd64 package,
-# takes its vmlinuz, builds a gzip'd cpio initramfs holding static busybox,
+# Takes the newest cloud kernel of the series KERNEL (5.10, 6.1, 6.12, 7 or
+# rc; see test/kernel/get-kernel.sh, which downloads and caches it), builds a gzip'd cpio initramfs holding static busybox,
 # the test binaries, src/liburing.so*, every shared library they need and an
 # /init that runs the test runner over the binaries, then boots it with
 # qemu-system-x86_64 (TCG) and parses the serial console.
@@ -14,9 +14,11 @@
 # no summary, VM crash, overall timeout); 2 for a setup error.
 #
 # Settings (environment; `make test-kernel VAR=...` passes them through):
-#   KERNEL_PKG           kernel package (default: what linux-image-cloud-amd64
-#                        depends on, else the newest linux-image-6.1.0-N-cloud-amd64)
-#   KERNEL_CACHE         download cache (default test/kernel/cache)
+#   KERNEL               kernel series: 5.10, 6.1 (default), 6.12, 7 (sid), rc
+#                        (experimental)
+#   KERNEL_ARCH          Debian architecture of the kernel (amd64, arm64)
+#   KERNEL_CACHE         vmlinuz cache (default test/kernel/cache); the
+#                        packages go to DEBIAN_FETCH_CACHE (tools/debian-fetch.sh)
 #   KERNEL_OUT           initrd and serial log (default test/kernel/out)
 #   KERNEL_RUNNER        runner script run in the VM (default test/runtests.sh,
 #                        else test/kernel/runtests.sh)
@@ -24,13 +26,21 @@
 #   KERNEL_TIMEOUT       overall VM timeout in seconds (default 900)
 #   KERNEL_MEM, KERNEL_SMP   VM memory and CPUs (default 2G, 2)
 #   KERNEL_ACCEL         QEMU accelerator (default tcg)
+#   KERNEL_CPU           QEMU CPU model (default max,cx16=off: QEMU 7.2's TCG
+#                        corrupts EFLAGS around CMPXCHG16B, which 6.12's SLUB
+#                        fast path uses; the 6.12 guest then oopses at random)
 #   KERNEL_TMP           what /tmp is in the VM: tmpfs (default) or ext4
 #                        (a 2 GiB ext2-on-ext4-driver scratch disk on NVMe;
 #                        supports O_DIRECT, which tmpfs on 6.1 does not)
 #   KERNEL_APPEND        extra kernel command line
 #   KERNEL_EXTRA_FILES   extra files (relative to the top dir) copied into the VM
-#   KERNEL_OFFLINE=1     never call apt; use the newest cached kernel
+#   KERNEL_OFFLINE=1     never call apt; use the newest cached kernel of the series
 #   KERNEL_IMAGE         boot this vmlinuz as it is (no apt, no cache)
+#   ARCH                 the VM's CPU: amd64 (default) or arm64; arm64 boots
+#                        Debian 12's linux-image-cloud-arm64 kernel under
+#                        qemu-system-aarch64 (TCG, -machine virt -cpu max)
+#                        and takes cross-built tests (make cross):
+#                        see "Other CPUs" below
 
 set -u
 set -o pipefail
@@ -50,6 +60,7 @@ smp=${KERNEL_SMP:-2}
 accel=${KERNEL_ACCEL:-tcg}
 tmpkind=${KERNEL_TMP:-tmpfs}
 offline=${KERNEL_OFFLINE:-0}
+series=${KERNEL:-6.1}
 mkdir -p "$cache" "$out" || die "cannot create $cache or $out"
 cache=$(cd "$cache" && pwd)
 out=$(cd "$out" && pwd)
@@ -59,6 +70,93 @@ case $test_timeout$vm_timeout in *[!0-9]*) die "timeouts must be whole seconds" 
 
 is_root() { [ "$(id -u)" = 0 ]; }
 t0=$(date +%s)
+
+# ---------------------------------------------------------------- other CPUs
+# ARCH=arm64: everything that differs from amd64 lives in the arch_*
+# functions below.  The kernel and a static busybox come from Debian 12's
+# arm64 packages through tools/debian-fetch.sh (downloaded and extracted,
+# never installed); the tests' shared libraries are the cross toolchain's
+# (libc6-arm64-cross) and the fetched libcmocka (make cross), since ldd
+# cannot read a foreign binary.
+case ${ARCH:-amd64} in
+amd64|x86_64|x86-64) arch=amd64 ;;
+arm64|aarch64) arch=arm64 ;;
+*) die "ARCH must be amd64 or arm64" ;;
+esac
+arch_fetch() {  # arch_fetch ARGS...: tools/debian-fetch.sh for this arch
+	DEBIAN_FETCH_CACHE=${DEBIAN_FETCH_CACHE:-$top/build/debian} \
+		sh "$top/tools/debian-fetch.sh" -a "$arch" "$@"
+}
+# The QEMU binary and its package, machine options and console.
+arch_qemu() {
+	case $arch in
+	amd64)
+		qemu_bin=qemu-system-x86_64 qemu_pkg=qemu-system-x86
+		qemu_machine=(-cpu "${KERNEL_CPU:-max,cx16=off}") console=ttyS0 ;;
+	arm64)
+		# pauth-impdef: QEMU's own pointer-authentication hash,
+		# much faster under TCG than the architected one
+		qemu_bin=qemu-system-aarch64 qemu_pkg=qemu-system-arm
+		qemu_machine=(-machine virt -cpu "${KERNEL_CPU:-max,pauth-impdef=on}")
+		console=ttyAMA0 ;;
+	esac
+}
+# A static busybox of the VM's CPU: sets $busybox.
+arch_busybox() {
+	local root
+	root=$(arch_fetch bookworm busybox-static) || die "cannot fetch busybox-static:$arch"
+	busybox=$root/bin/busybox
+	[ -x "$busybox" ] || die "no busybox in busybox-static:$arch"
+}
+# The kernel: Debian 12's current 6.1 cloud kernel for the CPU.
+# Where a foreign binary's libraries are found on this machine, and the
+# loader.  The VM gets them in the multiarch layout, /usr/lib/TRIPLE.
+arch_libdirs() {
+	local d
+	for d in "$top/build/cross-deps/lib/aarch64-linux-gnu" \
+		 /usr/aarch64-linux-gnu/lib /usr/lib/aarch64-linux-gnu \
+		 /lib/aarch64-linux-gnu; do
+		[ -d "$d" ] && echo "$d"
+	done
+}
+arch_copy_lib() {  # arch_copy_lib HOSTFILE: into /usr/lib/TRIPLE in the VM
+	local v=/usr/lib/aarch64-linux-gnu/${1##*/}
+	add_libdir "${v%/*}"
+	[ -e "$stage$v" ] && return 0
+	mkdir -p "$stage${v%/*}" && cp -L "$1" "$stage$v" || die "cannot copy $1"
+	arch_copy_deps "$1"
+}
+# arch_copy_deps ELF: its DT_NEEDED libraries, recursively, from the tree's
+# src/ (liburing itself is copied by copy_tree_libs) or the arch_libdirs.
+arch_copy_deps() {
+	local f=$1 lib d found
+	for lib in $(readelf -dW "$f" 2>/dev/null | sed -n 's/.*(NEEDED).*\[\(.*\)\]$/\1/p'); do
+		case $lib in liburing*) continue ;; esac
+		found=
+		for d in $(arch_libdirs); do
+			[ -e "$d/$lib" ] && { found=$d/$lib; break; }
+		done
+		[ -n "$found" ] || die "$f: missing library $lib (make cross, gcc-aarch64-linux-gnu)"
+		arch_copy_lib "$found"
+	done
+}
+# The loader at the path the binaries name, and libgcc_s (glibc dlopens it
+# for pthread_cancel/pthread_exit unwinding).
+arch_copy_runtime() {
+	local d
+	for d in $(arch_libdirs); do
+		if [ -e "$d/ld-linux-aarch64.so.1" ]; then
+			mkdir -p "$stage/lib" &&
+				cp -L "$d/ld-linux-aarch64.so.1" "$stage/lib/" || die "copy loader"
+			break
+		fi
+	done
+	[ -e "$stage/lib/ld-linux-aarch64.so.1" ] || die "no ld-linux-aarch64.so.1"
+	for d in $(arch_libdirs); do
+		[ -e "$d/libgcc_s.so.1" ] && { arch_copy_lib "$d/libgcc_s.so.1"; break; }
+	done
+}
+arch_qemu
 
 # ---------------------------------------------------------------- host tools
 apt_updated=0
@@ -71,14 +169,14 @@ apt_update() {
 }
 
 need_pkgs=
-command -v qemu-system-x86_64 >/dev/null 2>&1 || need_pkgs="$need_pkgs qemu-system-x86"
+command -v "$qemu_bin" >/dev/null 2>&1 || need_pkgs="$need_pkgs $qemu_pkg"
 command -v cpio >/dev/null 2>&1 || need_pkgs="$need_pkgs cpio"
 command -v gzip >/dev/null 2>&1 || need_pkgs="$need_pkgs gzip"
 command -v timeout >/dev/null 2>&1 || need_pkgs="$need_pkgs coreutils"
 # The busybox package (not -static) also provides /bin/busybox, dynamically
 # linked; only the static one works without copying its libraries.
 busybox=/bin/busybox
-if ! [ -x "$busybox" ] || ldd "$busybox" >/dev/null 2>&1; then
+if [ "$arch" = amd64 ] && { ! [ -x "$busybox" ] || ldd "$busybox" >/dev/null 2>&1; }; then
 	need_pkgs="$need_pkgs busybox-static"
 fi
 if [ -n "$need_pkgs" ]; then
@@ -90,79 +188,32 @@ if [ -n "$need_pkgs" ]; then
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $need_pkgs >/dev/null ||
 			die "apt-get install$need_pkgs failed"
 	fi
-	[ -x "$busybox" ] && ! ldd "$busybox" >/dev/null 2>&1 || die "no static busybox at $busybox"
+	if [ "$arch" = amd64 ]; then
+		[ -x "$busybox" ] && ! ldd "$busybox" >/dev/null 2>&1 || die "no static busybox at $busybox"
+	fi
 fi
+[ "$arch" = amd64 ] || arch_busybox
 
 # -------------------------------------------------------------------- kernel
-# Debian 12's linux-image-cloud-amd64 meta-package depends on the current
-# linux-image-6.1.0-N-cloud-amd64.
-resolve_pkg() {
-	local p
-	p=$(apt-cache depends linux-image-cloud-amd64 2>/dev/null |
-		sed -n 's/^ *Depends: \(linux-image-6\.1\.[0-9.-]*-cloud-amd64\)$/\1/p' | head -n1)
-	if [ -z "$p" ]; then
-		p=$(apt-cache pkgnames linux-image-6.1. 2>/dev/null |
-			grep -E '^linux-image-6\.1\.[0-9]+-[0-9]+-cloud-amd64$' | sort -V | tail -n1)
-	fi
-	[ -n "$p" ] && echo "$p"
-}
-candidate() {
-	apt-cache policy "$1" 2>/dev/null | sed -n 's/^ *Candidate: *//p' | grep -v '(none)' | head -n1
-}
-
+# resolve_kernel: KERNEL_IMAGE as it is, else the newest Debian cloud kernel
+# of the series KERNEL for KERNEL_ARCH, which test/kernel/get-kernel.sh
+# resolves in the series' suite at run time, downloads and caches.
 vmlinuz='' kver='' kpkgver=''
-# try_kernel: resolve the package, use the cached vmlinuz if it is that
-# version, else download and extract it.  Returns non-zero on any failure.
-try_kernel() {
-	local pkg ver dl deb aptopt=
-	pkg=${KERNEL_PKG:-$(resolve_pkg)}
-	[ -n "$pkg" ] || return 1
-	ver=$(candidate "$pkg")
-	[ -n "$ver" ] || return 1
-	kver=${pkg#linux-image-}
-	kpkgver=$ver
-	if [ -s "$cache/vmlinuz-$kver" ] && [ "$(cat "$cache/$pkg.version" 2>/dev/null)" = "$ver" ]; then
-		vmlinuz=$cache/vmlinuz-$kver
+resolve_kernel() {
+	local line
+	if [ -n "${KERNEL_IMAGE:-}" ]; then
+		[ -s "$KERNEL_IMAGE" ] || die "KERNEL_IMAGE=$KERNEL_IMAGE: no such file"
+		vmlinuz=$KERNEL_IMAGE kver=${KERNEL_IMAGE##*/vmlinuz-} kpkgver=given
 		return 0
 	fi
-	dl=$(mktemp -d "$cache/dl.XXXXXX") || return 1
-	chmod 755 "$dl"      # apt's _apt user writes there
-	is_root && aptopt="-o APT::Sandbox::User=root"
-	log "downloading $pkg $ver"
-	if (cd "$dl" && apt-get download -qq $aptopt "$pkg=$ver" >/dev/null) &&
-	   deb=$(ls "$dl"/*.deb 2>/dev/null | head -n1) && [ -n "$deb" ] &&
-	   dpkg-deb -x "$deb" "$dl/x" && [ -s "$dl/x/boot/vmlinuz-$kver" ]; then
-		cp "$dl/x/boot/vmlinuz-$kver" "$cache/vmlinuz-$kver.tmp" &&
-			mv "$cache/vmlinuz-$kver.tmp" "$cache/vmlinuz-$kver" &&
-			echo "$ver" >"$cache/$pkg.version" &&
-			vmlinuz=$cache/vmlinuz-$kver
-		if [ -n "$vmlinuz" ]; then   # drop older kernels
-			for f in "$cache"/vmlinuz-* "$cache"/config-* "$cache"/linux-image-*.version; do
-				case $f in *"$kver"*) ;; *) rm -f "$f" ;; esac
-			done
-		fi
-		cp "$dl/x/boot/config-$kver" "$cache/config-$kver" 2>/dev/null
-	fi
-	rm -rf "$dl"
-	[ -n "$vmlinuz" ]
+	line=$(KERNEL_CACHE=$cache KERNEL_OFFLINE=$offline KERNEL_ARCH=$arch \
+		sh "$top/test/kernel/get-kernel.sh" "$series") ||
+		die "no $series kernel (see above)"
+	# shellcheck disable=SC2086  # three words
+	set -- $line
+	vmlinuz=$1 kver=$2 kpkgver=$3
 }
-if [ -n "${KERNEL_IMAGE:-}" ]; then
-	[ -s "$KERNEL_IMAGE" ] || die "KERNEL_IMAGE=$KERNEL_IMAGE: no such file"
-	vmlinuz=$KERNEL_IMAGE kver=${KERNEL_IMAGE##*/vmlinuz-} kpkgver=given
-elif [ "$offline" != 1 ]; then
-	# stale or missing package lists: update once and retry
-	try_kernel || { apt_update && try_kernel; } || log "could not get the kernel package through apt"
-fi
-if [ -z "$vmlinuz" ]; then
-	# offline, or apt failed: newest cached 6.1 kernel, if any
-	vmlinuz=$(for f in "$cache"/vmlinuz-6.1.*; do
-		case $f in *.tmp) ;; *) [ -s "$f" ] && echo "$f" ;; esac
-	done | sort -V | tail -n1)
-	[ -n "$vmlinuz" ] || die "no kernel: apt could not provide linux-image-6.1.*-cloud-amd64 and $cache has none"
-	kver=${vmlinuz##*/vmlinuz-}
-	kpkgver=$(cat "$cache/linux-image-$kver.version" 2>/dev/null || echo unknown)
-	log "using cached kernel $kver ($kpkgver)"
-fi
+resolve_kernel
 log "kernel: $kver (package version $kpkgver)"
 
 # ----------------------------------------------------------------- test list
@@ -189,9 +240,14 @@ mkdir -p "$stage"/{bin,sbin,usr/bin,usr/sbin,etc,proc,sys,dev,tmp,run,mnt,root} 
 	"$stage$vmroot" || die "mkdir failed"
 chmod 1777 "$stage/tmp"
 cp "$busybox" "$stage/bin/busybox" || die "copy busybox"
-for a in $("$busybox" --list-full); do
-	[ -e "$stage/$a" ] || ln -s /bin/busybox "$stage/$a"
-done
+if [ "$arch" = amd64 ]; then
+	for a in $("$busybox" --list-full); do
+		[ -e "$stage/$a" ] || ln -s /bin/busybox "$stage/$a"
+	done
+else
+	# the applet links are made in the VM (/init's first line)
+	ln -s busybox "$stage/bin/sh"
+fi
 # Before devtmpfs is mounted the kernel opens /dev/console for init.
 if is_root; then
 	mknod -m 600 "$stage/dev/console" c 5 1 2>/dev/null
@@ -248,6 +304,7 @@ copy_tree_libs() {   # copy_tree_libs DIR: DIR/liburing*.so*, symlinks kept
 		[ -e "$stage$v" ] || [ -L "$stage$v" ] && continue
 		mkdir -p "$stage${v%/*}" && cp -P "$f" "$stage$v" || die "copy $f"
 		[ -L "$f" ] || copy_deps "$f"
+		[ -L "$f" ] || [ "$arch" = amd64 ] || arch_copy_deps "$f"
 	done
 }
 
@@ -256,8 +313,10 @@ for t in "$@"; do
 	copy_tree_libs "$(cd "$(dirname "$t")/.." && pwd)/src"
 done
 copy_tree_libs "$top/src"
+[ "$arch" = amd64 ] || arch_copy_runtime
 # glibc dlopens libgcc_s for pthread_cancel/pthread_exit unwinding
-gcc_s=$(ldconfig -p 2>/dev/null | awk '/libgcc_s\.so\.1 .*x86-64/ {print $NF; exit}')
+gcc_s=
+[ "$arch" = amd64 ] && gcc_s=$(ldconfig -p 2>/dev/null | awk '/libgcc_s\.so\.1 .*x86-64/ {print $NF; exit}')
 [ -n "$gcc_s" ] && [ -e "$gcc_s" ] && copy_lib "$gcc_s"
 
 for t in "$@"; do
@@ -265,6 +324,7 @@ for t in "$@"; do
 	case $v in "$vmroot"/*) ;; *) v=$vmroot/ext/${t##*/} ;; esac   # outside the tree
 	mkdir -p "$stage${v%/*}" && cp "$t" "$stage$v" || die "copy $t"
 	copy_deps "$t"
+	[ "$arch" = amd64 ] || arch_copy_deps "$t"
 	vmtests="$vmtests ${v#"$vmroot"/}"
 done
 # the runner keeps its path too (it may use $0's directory)
@@ -301,6 +361,7 @@ EOF
 cat >"$stage/init" <<'EOF'
 #!/bin/sh
 # /init of the liburing kernel-test initramfs (generated by test/kernel/run-vm.sh)
+[ -e /bin/mount ] || /bin/busybox --install -s
 export PATH=/bin:/sbin:/usr/bin:/usr/sbin HOME=/root
 mount -t devtmpfs devtmpfs /dev 2>/dev/null
 [ -c /dev/console ] && exec </dev/console >/dev/console 2>&1
@@ -368,10 +429,10 @@ fi
 
 t1=$(date +%s)
 log "booting $kver under qemu ($accel, $smp cpu, $mem); overall timeout ${vm_timeout}s"
-timeout -k 10 "$vm_timeout" qemu-system-x86_64 \
-	-accel "$accel" -cpu max -m "$mem" -smp "$smp" \
+timeout -k 10 "$vm_timeout" "$qemu_bin" \
+	-accel "$accel" "${qemu_machine[@]}" -m "$mem" -smp "$smp" \
 	-kernel "$vmlinuz" -initrd "$initrd" \
-	-append "console=ttyS0 quiet panic=-1 ${KERNEL_APPEND:-}" \
+	-append "console=$console quiet panic=-1 ${KERNEL_APPEND:-}" \
 	-nographic -no-reboot -nic none -vga none "${qemu_disk[@]}" </dev/null 2>&1 |
 	sed -u -e 's/\x00//g' -e 's/\x1b\[[0-9;?]*[A-Za-z]//g' -e 's/\x1b[A-Za-z]//g' -e 's/\r$//' | tee "$serial"
 qrc=${PIPESTATUS[0]}
@@ -420,6 +481,8 @@ else
 	echo "result:  FAILED: $reason"
 fi
 if [ -n "$summary" ]; then
-	echo "kernel-${release:-$kver}: $np passed, $nf failed, $ns skipped"
+	name=kernel-${release:-$kver}
+	case $arch:$name in amd64:*|*-"$arch") ;; *) name=$name-$arch ;; esac
+	echo "$name: $np passed, $nf failed, $ns skipped"
 fi
 exit $status

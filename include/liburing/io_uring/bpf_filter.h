@@ -1,13 +1,22 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * io_uring BPF request filters (IORING_REGISTER_BPF_FILTER, newer than
- * Linux 6.19).  A filter is a classic BPF program run on each request of
- * one opcode before it is issued; it sees a struct io_uring_bpf_ctx.
+ * io_uring BPF request filters (IORING_REGISTER_BPF_FILTER, Linux 7.0).
+ * A filter is a classic BPF program run on each request of one opcode
+ * before it is issued; it sees a struct io_uring_bpf_ctx.
  */
 #ifndef LIBURING_IO_URING_BPF_FILTER_H
 #define LIBURING_IO_URING_BPF_FILTER_H
 
 #include <linux/types.h>
+
+/* Lets code that also includes <linux/io_uring/bpf_filter.h> avoid a copy. */
+#ifndef LINUX_IO_URING_BPF_FILTER_H
+#define LINUX_IO_URING_BPF_FILTER_H
+#endif
+
+#ifdef __cplusplus
+extern "C" {
+#endif
 
 /*
  * What a filter program is shown of a request.  Programs load fields by
@@ -30,6 +39,22 @@ struct io_uring_bpf_ctx {
 			__u64	mode;
 			__u64	resolve;
 		} open;		/* IORING_OP_OPENAT, IORING_OP_OPENAT2 */
+		/*
+		 * IORING_OP_CONNECT (7.2): only what addr_len covers is
+		 * filled in, the rest is zero.  port and v4_addr are in
+		 * network order.  Classic BPF loads words at offsets that
+		 * are multiples of 4, so port is read with its padding and
+		 * masked.
+		 */
+		struct {
+			__u32	family;		/* sa_family_t, widened */
+			__be16	port;
+			__u8	pad[2];
+			__extension__ union {
+				__be32	v4_addr;
+				__u8	v6_addr[16];
+			};
+		} connect;
 	};
 };
 
@@ -64,4 +89,8 @@ struct io_uring_bpf {
 	};
 };
 
+#ifdef __cplusplus
+}
 #endif
+
+#endif /* LIBURING_IO_URING_BPF_FILTER_H */
