@@ -2,9 +2,10 @@
 # Check the manual pages under man/.
 #
 #  (a) Every page in man/man1, man2, man3 and man7 is either a regular
-#      file or an alias: a symbolic link to a regular page in the same
-#      directory (no ".so" request pages; those break `man -l` from the
-#      repository root and mandoc warns about them).  Every regular page
+#      file or an alias: a relative symbolic link to a regular page in the
+#      same directory or in ../manN (no ".so" request pages; those break
+#      `man -l` from the repository root and mandoc warns about them).
+#      Every regular page
 #      must produce no output from
 #          mandoc -T lint -W warning PAGE
 #          groff -ww -z -man PAGE
@@ -96,7 +97,9 @@ for dir in man/man1 man/man2 man/man3 man/man7; do
 		if [ -L "$page" ]; then
 			target=$(readlink "$page")
 			case $target in
-			*/*) problem "$page: alias link $target leaves its directory" ;;
+			../man[0-9]/*/* | */*/*/*) problem "$page: alias link $target leaves man/" ;;
+			../man[0-9]/*) ;;
+			*/*) problem "$page: alias link $target leaves man/" ;;
 			esac
 			if [ ! -f "$dir/$target" ] || [ -L "$dir/$target" ]; then
 				problem "$page: alias link $target is not a regular page"
@@ -136,7 +139,7 @@ for dir in man/man1 man/man2 man/man3 man/man7; do
 		fi
 		awk '
 			/^\.SH / { syn = ($0 == ".SH SYNOPSIS"); next }
-			syn && /^\.B / && /\(/ && !/\(void\)/ { print "  " $0 }
+			syn && /^\.B .*\(.+\);"?$/ && !/\(void\);/ { print "  " $0 }
 		' "$page" >"$tmp/out"
 		if [ -s "$tmp/out" ]; then
 			cat "$tmp/out"
