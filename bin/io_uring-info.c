@@ -203,6 +203,7 @@ static const struct setup_flag setup_flags[] = {
 	{ IORING_SETUP_HYBRID_IOPOLL, IORING_SETUP_IOPOLL, "HYBRID_IOPOLL" },
 	{ IORING_SETUP_CQE_MIXED, 0, "CQE_MIXED" },
 	{ IORING_SETUP_SQE_MIXED, 0, "SQE_MIXED" },
+	{ IORING_SETUP_SQ_REWIND, IORING_SETUP_NO_SQARRAY, "SQ_REWIND" },
 };
 
 /* -1 in a number read from /proc: the file is not there. */
@@ -640,7 +641,7 @@ static void print_text(const struct info *in)
 	for (i = 0; i < ARRAY_SIZE(setup_flags); i++) {
 		int err = in->flag_err[i];
 
-		printf("  0x%05x  %-20s %s", setup_flags[i].flag,
+		printf("  0x%08x  %-20s %s", setup_flags[i].flag,
 		       setup_flags[i].name, err ? "no" : "yes");
 		if (err && err != EINVAL)
 			printf(" (%s)", errno_name(err));
@@ -648,7 +649,7 @@ static void print_text(const struct info *in)
 	}
 	for (i = 0; i < 32; i++)
 		if (in->other_flags & (1U << i))
-			printf("  0x%05x  %-20s yes (newer than this program)\n",
+			printf("  0x%08x  %-20s yes (newer than this program)\n",
 			       1U << i, "?");
 
 	if (in->have_reg_probe) {

@@ -46,9 +46,8 @@
 #include <stdbool.h>
 #include <string.h>
 #include <time.h>
-#include <linux/futex.h>	/* struct futex_waitv */
-#include <linux/openat2.h>	/* struct open_how */
 #include <linux/swab.h>
+#include "liburing/compat.h"
 #include "liburing/io_uring.h"
 #include "liburing/io_uring_version.h"
 #include "liburing/barrier.h"
@@ -73,13 +72,58 @@ extern "C" {
 #define uring_likely(cond)	__builtin_expect(!!(cond), 1)
 #endif
 
-/* Block-device uring_cmd opcodes (linux/fs.h from 6.12 on). */
-#ifndef BLOCK_URING_CMD_DISCARD
-#define BLOCK_URING_CMD_DISCARD		0x1200	/* _IO(0x12, 0) */
+/* Helpers the FFI library does not export: static inline everywhere. */
+#ifndef _LOCAL_INLINE
+#define _LOCAL_INLINE static inline
 #endif
-#ifndef BLOCK_URING_CMD_ZONE_RESET_ALL
-#define BLOCK_URING_CMD_ZONE_RESET_ALL	0x1201	/* _IO(0x12, 1) */
+
+/*
+ * Every function declared here throws nothing: C++ callers see noexcept
+ * (liburing 2.15 marks its declarations the same way).
+ */
+#ifdef __cplusplus
+#define LIBURING_NOEXCEPT noexcept
+#else
+#define LIBURING_NOEXCEPT
 #endif
+
+/*
+ * The system call numbers, for programs that call them through syscall(2)
+ * on a libc too old to define them: 425-427 on every architecture but
+ * alpha and mips, which number their system calls their own way.
+ */
+#if defined(__alpha__)
+#define __IO_URING_NR_BASE	535
+#elif defined(__mips__)
+#define __IO_URING_NR_BASE	(__NR_Linux + 425)
+#endif
+#ifndef __NR_io_uring_setup
+#ifdef __IO_URING_NR_BASE
+#define __NR_io_uring_setup	__IO_URING_NR_BASE
+#else
+#define __NR_io_uring_setup	425
+#endif
+#endif
+#ifndef __NR_io_uring_enter
+#ifdef __IO_URING_NR_BASE
+#define __NR_io_uring_enter	(__IO_URING_NR_BASE + 1)
+#else
+#define __NR_io_uring_enter	426
+#endif
+#endif
+#ifndef __NR_io_uring_register
+#ifdef __IO_URING_NR_BASE
+#define __NR_io_uring_register	(__IO_URING_NR_BASE + 2)
+#else
+#define __NR_io_uring_register	427
+#endif
+#endif
+
+/*
+ * io_uring_sqe_set_data64() and io_uring_cqe_get_data64() exist (liburing
+ * 2.2); programs test this to choose them over the pointer forms.
+ */
+#define LIBURING_HAVE_DATA64
 
 struct statx;
 struct epoll_event;
@@ -113,11 +157,14 @@ struct io_uring_sq {
 
 	unsigned sqes_sz;		/* bytes of the SQE array */
 	/*
-	 * sqe_tail may reach this value before the kernel's head must be
-	 * read again.  The head only moves forward, so a stale limit only
-	 * under-reports free space and is always safe.
+	 * The last SQ position io_uring_get_sqe() may hand out before it
+	 * reads the kernel's head again (see __io_uring_sq_has_room).
+	 * liburing calls the word pad and never reads it.
 	 */
-	unsigned sqe_limit;
+	__extension__ union {
+		unsigned sqe_limit;
+		unsigned pad;
+	};
 };
 
 /* The completion queue as user space sees it. */
@@ -153,6 +200,28 @@ struct io_uring {
 };
 
 /*
+ * A zero-copy receive refill queue (6.15) as user space sees it: the
+ * application returns buffers by writing rqes and moving the tail; the
+ * kernel consumes from the head.  Filled in from the offsets the
+ * IORING_REGISTER_ZCRX_IFQ registration reports.
+ */
+struct io_uring_zcrx_rq {
+	__u32 *khead;
+	__u32 *ktail;
+	__u32 rq_tail;			/* local tail, published to *ktail */
+	unsigned ring_entries;
+
+	struct io_uring_zcrx_rqe *rqes;
+	void *ring_ptr;
+};
+
+/* A pointer as the __u64 the kernel's structures carry addresses in. */
+_LOCAL_INLINE __u64 uring_ptr_to_u64(const void *ptr) LIBURING_NOEXCEPT
+{
+	return (__u64) (uintptr_t) ptr;
+}
+
+/*
  * user_data of the timeout SQE the library queues itself when the kernel
  * cannot take a timeout with the wait (no IORING_FEAT_EXT_ARG).  Its
  * completion is consumed internally and never returned.
@@ -162,53 +231,60 @@ struct io_uring {
 /* ---------------------------------------------------------------------------
  * System calls.  Each returns its result or -errno.
  */
-int io_uring_setup(unsigned int entries, struct io_uring_params *p);
+int io_uring_setup(unsigned int entries, struct io_uring_params *p)
+	LIBURING_NOEXCEPT;
 int io_uring_enter(unsigned int fd, unsigned int to_submit,
-		   unsigned int min_complete, unsigned int flags, sigset_t *sig);
+		   unsigned int min_complete, unsigned int flags, sigset_t *sig)
+	LIBURING_NOEXCEPT;
 int io_uring_enter2(unsigned int fd, unsigned int to_submit,
 		    unsigned int min_complete, unsigned int flags,
-		    void *arg, size_t sz);
+		    void *arg, size_t sz) LIBURING_NOEXCEPT;
 int io_uring_register(unsigned int fd, unsigned int opcode, const void *arg,
-		      unsigned int nr_args);
+		      unsigned int nr_args) LIBURING_NOEXCEPT;
 
 /* ---------------------------------------------------------------------------
  * Setup and teardown.
  */
 int io_uring_queue_init(unsigned entries, struct io_uring *ring,
-			unsigned flags);
+			unsigned flags) LIBURING_NOEXCEPT;
 int io_uring_queue_init_params(unsigned entries, struct io_uring *ring,
-			       struct io_uring_params *p);
+			       struct io_uring_params *p) LIBURING_NOEXCEPT;
 int io_uring_queue_init_mem(unsigned entries, struct io_uring *ring,
 			    struct io_uring_params *p,
-			    void *buf, size_t buf_size);
+			    void *buf, size_t buf_size) LIBURING_NOEXCEPT;
 int io_uring_queue_mmap(int fd, struct io_uring_params *p,
-			struct io_uring *ring);
-void io_uring_queue_exit(struct io_uring *ring);
-int io_uring_ring_dontfork(struct io_uring *ring);
-int io_uring_enable_rings(struct io_uring *ring);
-int io_uring_resize_rings(struct io_uring *ring, struct io_uring_params *p);
-ssize_t io_uring_memory_size(unsigned entries, unsigned flags);
+			struct io_uring *ring) LIBURING_NOEXCEPT;
+void io_uring_queue_exit(struct io_uring *ring) LIBURING_NOEXCEPT;
+int io_uring_ring_dontfork(struct io_uring *ring) LIBURING_NOEXCEPT;
+int io_uring_enable_rings(struct io_uring *ring) LIBURING_NOEXCEPT;
+int io_uring_resize_rings(struct io_uring *ring, struct io_uring_params *p)
+	LIBURING_NOEXCEPT;
+ssize_t io_uring_memory_size(unsigned entries, unsigned flags)
+	LIBURING_NOEXCEPT;
 ssize_t io_uring_memory_size_params(unsigned entries,
-				    struct io_uring_params *p);
-ssize_t io_uring_mlock_size(unsigned entries, unsigned flags);
+				    struct io_uring_params *p)
+	LIBURING_NOEXCEPT;
+ssize_t io_uring_mlock_size(unsigned entries, unsigned flags) LIBURING_NOEXCEPT;
 ssize_t io_uring_mlock_size_params(unsigned entries,
-				   struct io_uring_params *p);
-int io_uring_set_iowait(struct io_uring *ring, bool enable_iowait);
+				   struct io_uring_params *p) LIBURING_NOEXCEPT;
+int io_uring_set_iowait(struct io_uring *ring, bool enable_iowait)
+	LIBURING_NOEXCEPT;
 
-int io_uring_register_ring_fd(struct io_uring *ring);
-int io_uring_unregister_ring_fd(struct io_uring *ring);
-int io_uring_close_ring_fd(struct io_uring *ring);
+int io_uring_register_ring_fd(struct io_uring *ring) LIBURING_NOEXCEPT;
+int io_uring_unregister_ring_fd(struct io_uring *ring) LIBURING_NOEXCEPT;
+int io_uring_close_ring_fd(struct io_uring *ring) LIBURING_NOEXCEPT;
 
 /* ---------------------------------------------------------------------------
  * Probing what the running kernel supports.
  */
-struct io_uring_probe *io_uring_get_probe_ring(struct io_uring *ring);
-struct io_uring_probe *io_uring_get_probe(void);
-void io_uring_free_probe(struct io_uring_probe *probe);
+struct io_uring_probe *io_uring_get_probe_ring(struct io_uring *ring)
+	LIBURING_NOEXCEPT;
+struct io_uring_probe *io_uring_get_probe(void) LIBURING_NOEXCEPT;
+void io_uring_free_probe(struct io_uring_probe *probe) LIBURING_NOEXCEPT;
 
 /* Is opcode @op in a probe's result marked supported? */
 IOURINGINLINE int io_uring_opcode_supported(const struct io_uring_probe *p,
-					    int op)
+					    int op) LIBURING_NOEXCEPT
 {
 	if (op < 0 || op > p->last_op)
 		return 0;
@@ -218,9 +294,9 @@ IOURINGINLINE int io_uring_opcode_supported(const struct io_uring_probe *p,
 /* ---------------------------------------------------------------------------
  * The library's own version (not the kernel's).
  */
-int io_uring_major_version(void);
-int io_uring_minor_version(void);
-bool io_uring_check_version(int major, int minor);
+int io_uring_major_version(void) LIBURING_NOEXCEPT;
+int io_uring_minor_version(void) LIBURING_NOEXCEPT;
+bool io_uring_check_version(int major, int minor) LIBURING_NOEXCEPT;
 
 /*
  * True when the headers being compiled are OLDER than major.minor, like
@@ -235,45 +311,49 @@ bool io_uring_check_version(int major, int minor);
 /* ---------------------------------------------------------------------------
  * Submitting.
  */
-int io_uring_submit(struct io_uring *ring);
-int io_uring_submit_and_wait(struct io_uring *ring, unsigned wait_nr);
+int io_uring_submit(struct io_uring *ring) LIBURING_NOEXCEPT;
+int io_uring_submit_and_wait(struct io_uring *ring, unsigned wait_nr)
+	LIBURING_NOEXCEPT;
 int io_uring_submit_and_wait_timeout(struct io_uring *ring,
 				     struct io_uring_cqe **cqe_ptr,
 				     unsigned wait_nr,
 				     struct __kernel_timespec *ts,
-				     sigset_t *sigmask);
+				     sigset_t *sigmask) LIBURING_NOEXCEPT;
 int io_uring_submit_and_wait_min_timeout(struct io_uring *ring,
 					 struct io_uring_cqe **cqe_ptr,
 					 unsigned wait_nr,
 					 struct __kernel_timespec *ts,
 					 unsigned min_wait,
-					 sigset_t *sigmask);
+					 sigset_t *sigmask) LIBURING_NOEXCEPT;
 int io_uring_submit_and_wait_reg(struct io_uring *ring,
 				 struct io_uring_cqe **cqe_ptr,
-				 unsigned wait_nr, int reg_index);
-int io_uring_submit_and_get_events(struct io_uring *ring);
-int io_uring_get_events(struct io_uring *ring);
+				 unsigned wait_nr, int reg_index)
+	LIBURING_NOEXCEPT;
+int io_uring_submit_and_get_events(struct io_uring *ring) LIBURING_NOEXCEPT;
+int io_uring_get_events(struct io_uring *ring) LIBURING_NOEXCEPT;
 
 /* ---------------------------------------------------------------------------
  * Waiting for completions.
  */
 unsigned io_uring_peek_batch_cqe(struct io_uring *ring,
-				 struct io_uring_cqe **cqes, unsigned count);
+				 struct io_uring_cqe **cqes, unsigned count)
+	LIBURING_NOEXCEPT;
 int io_uring_wait_cqes(struct io_uring *ring, struct io_uring_cqe **cqe_ptr,
 		       unsigned wait_nr, struct __kernel_timespec *ts,
-		       sigset_t *sigmask);
+		       sigset_t *sigmask) LIBURING_NOEXCEPT;
 int io_uring_wait_cqes_min_timeout(struct io_uring *ring,
 				   struct io_uring_cqe **cqe_ptr,
 				   unsigned wait_nr,
 				   struct __kernel_timespec *ts,
 				   unsigned int min_ts_usec,
-				   sigset_t *sigmask);
+				   sigset_t *sigmask) LIBURING_NOEXCEPT;
 int io_uring_wait_cqe_timeout(struct io_uring *ring,
 			      struct io_uring_cqe **cqe_ptr,
-			      struct __kernel_timespec *ts);
+			      struct __kernel_timespec *ts) LIBURING_NOEXCEPT;
 int __io_uring_get_cqe(struct io_uring *ring, struct io_uring_cqe **cqe_ptr,
-		       unsigned submit, unsigned wait_nr, sigset_t *sigmask);
-int __io_uring_sqring_wait(struct io_uring *ring);
+		       unsigned submit, unsigned wait_nr, sigset_t *sigmask)
+	LIBURING_NOEXCEPT;
+int __io_uring_sqring_wait(struct io_uring *ring) LIBURING_NOEXCEPT;
 
 /*
  * Extensions of this library (version node URING_EXT_1, not in liburing).
@@ -289,99 +369,119 @@ int __io_uring_sqring_wait(struct io_uring *ring);
  */
 int io_uring_copy_cqes(struct io_uring *ring, struct io_uring_cqe *cqes,
 		       unsigned count, unsigned wait_nr,
-		       struct __kernel_timespec *ts);
-unsigned io_uring_flush_sq(struct io_uring *ring);
-struct io_uring_sqe *io_uring_get_sqes(struct io_uring *ring, unsigned n);
+		       struct __kernel_timespec *ts) LIBURING_NOEXCEPT;
+unsigned io_uring_flush_sq(struct io_uring *ring) LIBURING_NOEXCEPT;
+struct io_uring_sqe *io_uring_get_sqes(struct io_uring *ring, unsigned n)
+	LIBURING_NOEXCEPT;
 
 /* ---------------------------------------------------------------------------
  * Registration: fixed buffers and files, buffer rings, notifications.
  */
 int io_uring_register_buffers(struct io_uring *ring,
-			      const struct iovec *iovecs, unsigned nr_iovecs);
+			      const struct iovec *iovecs, unsigned nr_iovecs)
+	LIBURING_NOEXCEPT;
 int io_uring_register_buffers_tags(struct io_uring *ring,
 				   const struct iovec *iovecs,
-				   const __u64 *tags, unsigned nr);
-int io_uring_register_buffers_sparse(struct io_uring *ring, unsigned nr);
+				   const __u64 *tags, unsigned nr)
+	LIBURING_NOEXCEPT;
+int io_uring_register_buffers_sparse(struct io_uring *ring, unsigned nr)
+	LIBURING_NOEXCEPT;
 int io_uring_register_buffers_update_tag(struct io_uring *ring,
 					 unsigned off,
 					 const struct iovec *iovecs,
-					 const __u64 *tags, unsigned nr);
-int io_uring_unregister_buffers(struct io_uring *ring);
-int io_uring_clone_buffers(struct io_uring *dst, struct io_uring *src);
+					 const __u64 *tags, unsigned nr)
+	LIBURING_NOEXCEPT;
+int io_uring_unregister_buffers(struct io_uring *ring) LIBURING_NOEXCEPT;
+int io_uring_clone_buffers(struct io_uring *dst, struct io_uring *src)
+	LIBURING_NOEXCEPT;
 int io_uring_clone_buffers_offset(struct io_uring *dst,
 				  struct io_uring *src, unsigned int dst_off,
 				  unsigned int src_off, unsigned int nr,
-				  unsigned int flags);
+				  unsigned int flags) LIBURING_NOEXCEPT;
 int __io_uring_clone_buffers(struct io_uring *dst, struct io_uring *src,
-			     unsigned int flags);
+			     unsigned int flags) LIBURING_NOEXCEPT;
 int __io_uring_clone_buffers_offset(struct io_uring *dst,
 				    struct io_uring *src,
 				    unsigned int dst_off,
 				    unsigned int src_off, unsigned int nr,
-				    unsigned int flags);
+				    unsigned int flags) LIBURING_NOEXCEPT;
 
 int io_uring_register_files(struct io_uring *ring, const int *files,
-			    unsigned nr_files);
+			    unsigned nr_files) LIBURING_NOEXCEPT;
 int io_uring_register_files_tags(struct io_uring *ring, const int *files,
-				 const __u64 *tags, unsigned nr);
-int io_uring_register_files_sparse(struct io_uring *ring, unsigned nr);
+				 const __u64 *tags, unsigned nr)
+	LIBURING_NOEXCEPT;
+int io_uring_register_files_sparse(struct io_uring *ring, unsigned nr)
+	LIBURING_NOEXCEPT;
 int io_uring_register_files_update(struct io_uring *ring, unsigned off,
-				   const int *files, unsigned nr_files);
+				   const int *files, unsigned nr_files)
+	LIBURING_NOEXCEPT;
 int io_uring_register_files_update_tag(struct io_uring *ring, unsigned off,
 				       const int *files, const __u64 *tags,
-				       unsigned nr_files);
-int io_uring_unregister_files(struct io_uring *ring);
+				       unsigned nr_files) LIBURING_NOEXCEPT;
+int io_uring_unregister_files(struct io_uring *ring) LIBURING_NOEXCEPT;
 int io_uring_register_file_alloc_range(struct io_uring *ring,
-				       unsigned off, unsigned len);
+				       unsigned off, unsigned len)
+	LIBURING_NOEXCEPT;
 
 int io_uring_register_buf_ring(struct io_uring *ring,
 			       struct io_uring_buf_reg *reg,
-			       unsigned int flags);
-int io_uring_unregister_buf_ring(struct io_uring *ring, int bgid);
+			       unsigned int flags) LIBURING_NOEXCEPT;
+int io_uring_unregister_buf_ring(struct io_uring *ring, int bgid)
+	LIBURING_NOEXCEPT;
 int io_uring_buf_ring_head(struct io_uring *ring, int buf_group,
-			   uint16_t *head);
+			   uint16_t *head) LIBURING_NOEXCEPT;
 struct io_uring_buf_ring *io_uring_setup_buf_ring(struct io_uring *ring,
 						  unsigned int nentries,
 						  int bgid, unsigned int flags,
-						  int *err);
+						  int *err) LIBURING_NOEXCEPT;
 int io_uring_free_buf_ring(struct io_uring *ring,
 			   struct io_uring_buf_ring *br,
-			   unsigned int nentries, int bgid);
+			   unsigned int nentries, int bgid) LIBURING_NOEXCEPT;
 
-int io_uring_register_eventfd(struct io_uring *ring, int fd);
-int io_uring_register_eventfd_async(struct io_uring *ring, int fd);
-int io_uring_unregister_eventfd(struct io_uring *ring);
+int io_uring_register_eventfd(struct io_uring *ring, int fd) LIBURING_NOEXCEPT;
+int io_uring_register_eventfd_async(struct io_uring *ring, int fd)
+	LIBURING_NOEXCEPT;
+int io_uring_unregister_eventfd(struct io_uring *ring) LIBURING_NOEXCEPT;
 int io_uring_register_probe(struct io_uring *ring, struct io_uring_probe *p,
-			    unsigned nr);
-int io_uring_register_personality(struct io_uring *ring);
-int io_uring_unregister_personality(struct io_uring *ring, int id);
+			    unsigned nr) LIBURING_NOEXCEPT;
+int io_uring_register_personality(struct io_uring *ring) LIBURING_NOEXCEPT;
+int io_uring_unregister_personality(struct io_uring *ring, int id)
+	LIBURING_NOEXCEPT;
 int io_uring_register_restrictions(struct io_uring *ring,
 				   struct io_uring_restriction *res,
-				   unsigned int nr_res);
+				   unsigned int nr_res) LIBURING_NOEXCEPT;
 int io_uring_register_iowq_aff(struct io_uring *ring, size_t cpusz,
-			       const cpu_set_t *mask);
-int io_uring_unregister_iowq_aff(struct io_uring *ring);
+			       const cpu_set_t *mask) LIBURING_NOEXCEPT;
+int io_uring_unregister_iowq_aff(struct io_uring *ring) LIBURING_NOEXCEPT;
 int io_uring_register_iowq_max_workers(struct io_uring *ring,
-				       unsigned int *values);
+				       unsigned int *values) LIBURING_NOEXCEPT;
 int io_uring_register_sync_cancel(struct io_uring *ring,
-				  struct io_uring_sync_cancel_reg *reg);
-int io_uring_register_sync_msg(struct io_uring_sqe *sqe);
-int io_uring_register_napi(struct io_uring *ring, struct io_uring_napi *napi);
+				  struct io_uring_sync_cancel_reg *reg)
+	LIBURING_NOEXCEPT;
+int io_uring_register_sync_msg(struct io_uring_sqe *sqe) LIBURING_NOEXCEPT;
+int io_uring_register_napi(struct io_uring *ring, struct io_uring_napi *napi)
+	LIBURING_NOEXCEPT;
 int io_uring_unregister_napi(struct io_uring *ring,
-			     struct io_uring_napi *napi);
+			     struct io_uring_napi *napi) LIBURING_NOEXCEPT;
 int io_uring_register_clock(struct io_uring *ring,
-			    struct io_uring_clock_register *arg);
+			    struct io_uring_clock_register *arg)
+	LIBURING_NOEXCEPT;
 int io_uring_register_region(struct io_uring *ring,
-			     struct io_uring_mem_region_reg *reg);
+			     struct io_uring_mem_region_reg *reg)
+	LIBURING_NOEXCEPT;
 int io_uring_register_wait_reg(struct io_uring *ring,
-			       struct io_uring_reg_wait *reg, int nr);
-int io_uring_register_query(struct io_uring_query_hdr *query);
+			       struct io_uring_reg_wait *reg, int nr)
+	LIBURING_NOEXCEPT;
+int io_uring_register_query(struct io_uring_query_hdr *query) LIBURING_NOEXCEPT;
 int io_uring_register_ifq(struct io_uring *ring,
-			  struct io_uring_zcrx_ifq_reg *reg);
-int io_uring_register_zcrx_ctrl(struct io_uring *ring, struct zcrx_ctrl *ctrl);
+			  struct io_uring_zcrx_ifq_reg *reg) LIBURING_NOEXCEPT;
+int io_uring_register_zcrx_ctrl(struct io_uring *ring, struct zcrx_ctrl *ctrl)
+	LIBURING_NOEXCEPT;
 int io_uring_register_bpf_filter(struct io_uring *ring,
-				 struct io_uring_bpf *bpf);
-int io_uring_register_bpf_filter_task(struct io_uring_bpf *bpf);
+				 struct io_uring_bpf *bpf) LIBURING_NOEXCEPT;
+int io_uring_register_bpf_filter_task(struct io_uring_bpf *bpf)
+	LIBURING_NOEXCEPT;
 
 /* ---------------------------------------------------------------------------
  * Ring geometry.
@@ -389,22 +489,26 @@ int io_uring_register_bpf_filter_task(struct io_uring_bpf *bpf);
 
 /* log2 of the CQE size in 16-byte units: 1 on CQE32 rings, else 0. */
 IOURINGINLINE unsigned io_uring_cqe_shift_from_flags(unsigned flags)
+	LIBURING_NOEXCEPT
 {
 	return !!(flags & IORING_SETUP_CQE32);
 }
 
 IOURINGINLINE unsigned io_uring_cqe_shift(const struct io_uring *ring)
+	LIBURING_NOEXCEPT
 {
 	return io_uring_cqe_shift_from_flags(ring->flags);
 }
 
 /* log2 of the SQE size in 64-byte units: 1 on SQE128 rings, else 0. */
 IOURINGINLINE unsigned io_uring_sqe_shift_from_flags(unsigned flags)
+	LIBURING_NOEXCEPT
 {
 	return !!(flags & IORING_SETUP_SQE128);
 }
 
 IOURINGINLINE unsigned io_uring_sqe_shift(const struct io_uring *ring)
+	LIBURING_NOEXCEPT
 {
 	return io_uring_sqe_shift_from_flags(ring->flags);
 }
@@ -419,32 +523,36 @@ IOURINGINLINE unsigned io_uring_sqe_shift(const struct io_uring *ring)
 
 /* CQ slots a CQE takes: 2 for a 32-byte CQE on a CQE_MIXED ring (6.18). */
 IOURINGINLINE unsigned io_uring_cqe_nr(const struct io_uring_cqe *cqe)
+	LIBURING_NOEXCEPT
 {
 	return 1 + !!(cqe->flags & IORING_CQE_F_32);
 }
 
 IOURINGINLINE void *io_uring_cqe_get_data(const struct io_uring_cqe *cqe)
+	LIBURING_NOEXCEPT
 {
 	return (void *) (uintptr_t) cqe->user_data;
 }
 
 IOURINGINLINE __u64 io_uring_cqe_get_data64(const struct io_uring_cqe *cqe)
+	LIBURING_NOEXCEPT
 {
 	return cqe->user_data;
 }
 
 /*
  * Walk the ready CQEs without consuming them; call io_uring_cq_advance()
- * with the number seen afterwards.  The kernel's tail, the ring geometry
- * and whether CQEs come in two sizes (CQE_MIXED) are read once, when the
- * walk starts; the inner loop only indexes.
+ * with the number seen afterwards.  The kernel's tail and the ring
+ * geometry are read once, when the walk starts; the inner loop only
+ * indexes.  A 32-byte CQE on a CQE_MIXED ring takes two slots and says so
+ * with IORING_CQE_F_32, bit 15, which the kernel sets on no other ring:
+ * the step is 1 plus that bit, read as the top of the low 16 flag bits
+ * (one load and a shift, no branch).
  */
 #define io_uring_for_each_cqe(ring, head, cqe)				\
 	for (unsigned __io_uring_tail =					\
 		io_uring_smp_load_acquire((ring)->cq.ktail),		\
 		__io_uring_bits = 4 + io_uring_cqe_shift(ring),		\
-		__io_uring_mixed =					\
-			!!((ring)->flags & IORING_SETUP_CQE_MIXED),	\
 		__io_uring_once = 1;					\
 	     __io_uring_once; __io_uring_once = 0)			\
 		for (head = *(ring)->cq.khead;				\
@@ -454,8 +562,7 @@ IOURINGINLINE __u64 io_uring_cqe_get_data64(const struct io_uring_cqe *cqe)
 				 ((size_t) (head & (ring)->cq.ring_mask) \
 				  << __io_uring_bits)), 1) :		\
 			(cqe = NULL, 0);				\
-		     head++, head += __io_uring_mixed &&		\
-				     (cqe->flags & IORING_CQE_F_32))
+		     head += 1U + ((__u16) cqe->flags >= IORING_CQE_F_32))
 
 /* The same walk as a function-style iterator (liburing 2.15). */
 struct io_uring_cqe_iter {
@@ -467,7 +574,7 @@ struct io_uring_cqe_iter {
 };
 
 IOURINGINLINE struct io_uring_cqe_iter
-io_uring_cqe_iter_init(const struct io_uring *ring)
+io_uring_cqe_iter_init(const struct io_uring *ring) LIBURING_NOEXCEPT
 {
 	struct io_uring_cqe_iter iter;
 
@@ -481,6 +588,7 @@ io_uring_cqe_iter_init(const struct io_uring *ring)
 
 IOURINGINLINE bool io_uring_cqe_iter_next(struct io_uring_cqe_iter *iter,
 					  struct io_uring_cqe **cqe)
+	LIBURING_NOEXCEPT
 {
 	if (iter->head == iter->tail)
 		return false;
@@ -491,6 +599,7 @@ IOURINGINLINE bool io_uring_cqe_iter_next(struct io_uring_cqe_iter *iter,
 
 /* Hand @nr CQ slots back to the kernel. */
 IOURINGINLINE void io_uring_cq_advance(struct io_uring *ring, unsigned nr)
+	LIBURING_NOEXCEPT
 {
 	if (nr)
 		io_uring_smp_store_release(ring->cq.khead,
@@ -499,7 +608,7 @@ IOURINGINLINE void io_uring_cq_advance(struct io_uring *ring, unsigned nr)
 
 /* Mark @cqe (from peek/wait) consumed.  NULL is ignored. */
 IOURINGINLINE void io_uring_cqe_seen(struct io_uring *ring,
-				     struct io_uring_cqe *cqe)
+				     struct io_uring_cqe *cqe) LIBURING_NOEXCEPT
 {
 	if (cqe)
 		io_uring_cq_advance(ring, io_uring_cqe_nr(cqe));
@@ -507,6 +616,7 @@ IOURINGINLINE void io_uring_cqe_seen(struct io_uring *ring,
 
 /* CQ slots ready to be reaped. */
 IOURINGINLINE unsigned io_uring_cq_ready(const struct io_uring *ring)
+	LIBURING_NOEXCEPT
 {
 	return io_uring_smp_load_acquire(ring->cq.ktail) - *ring->cq.khead;
 }
@@ -517,12 +627,14 @@ IOURINGINLINE unsigned io_uring_cq_ready(const struct io_uring *ring)
  * io_uring_get_events() flushes them.
  */
 IOURINGINLINE bool io_uring_cq_has_overflow(const struct io_uring *ring)
+	LIBURING_NOEXCEPT
 {
 	return IO_URING_READ_ONCE(*ring->sq.kflags) & IORING_SQ_CQ_OVERFLOW;
 }
 
 /* Is the registered eventfd signalled for new CQEs?  (5.8) */
 IOURINGINLINE bool io_uring_cq_eventfd_enabled(const struct io_uring *ring)
+	LIBURING_NOEXCEPT
 {
 	if (!ring->cq.kflags)
 		return true;
@@ -530,7 +642,7 @@ IOURINGINLINE bool io_uring_cq_eventfd_enabled(const struct io_uring *ring)
 }
 
 IOURINGINLINE int io_uring_cq_eventfd_toggle(struct io_uring *ring,
-					     bool enabled)
+					     bool enabled) LIBURING_NOEXCEPT
 {
 	unsigned flags;
 
@@ -557,7 +669,7 @@ IOURINGINLINE int io_uring_cq_eventfd_toggle(struct io_uring *ring,
  */
 IOURINGINLINE int __io_uring_peek_cqe(struct io_uring *ring,
 				      struct io_uring_cqe **cqe_ptr,
-				      unsigned *nr_available)
+				      unsigned *nr_available) LIBURING_NOEXCEPT
 {
 	struct io_uring_cqe *cqe;
 	unsigned available;
@@ -599,7 +711,7 @@ IOURINGINLINE int __io_uring_peek_cqe(struct io_uring *ring,
 /* Wait for @wait_nr CQEs (0: just check, entering the kernel if needed). */
 IOURINGINLINE int io_uring_wait_cqe_nr(struct io_uring *ring,
 				       struct io_uring_cqe **cqe_ptr,
-				       unsigned wait_nr)
+				       unsigned wait_nr) LIBURING_NOEXCEPT
 {
 	return __io_uring_get_cqe(ring, cqe_ptr, 0, wait_nr, NULL);
 }
@@ -607,6 +719,7 @@ IOURINGINLINE int io_uring_wait_cqe_nr(struct io_uring *ring,
 /* The next CQE if one is ready, else -EAGAIN. */
 IOURINGINLINE int io_uring_peek_cqe(struct io_uring *ring,
 				    struct io_uring_cqe **cqe_ptr)
+	LIBURING_NOEXCEPT
 {
 	if (!__io_uring_peek_cqe(ring, cqe_ptr, NULL) && *cqe_ptr)
 		return 0;
@@ -616,10 +729,34 @@ IOURINGINLINE int io_uring_peek_cqe(struct io_uring *ring,
 /* The next CQE, waiting for one if none is ready. */
 IOURINGINLINE int io_uring_wait_cqe(struct io_uring *ring,
 				    struct io_uring_cqe **cqe_ptr)
+	LIBURING_NOEXCEPT
 {
 	if (!__io_uring_peek_cqe(ring, cqe_ptr, NULL) && *cqe_ptr)
 		return 0;
 	return io_uring_wait_cqe_nr(ring, cqe_ptr, 1);
+}
+
+/*
+ * liburing 2.15's step of the CQE readers, for programs that walk the CQ
+ * themselves: if @cqe is an entry the caller never sees (a CQE_MIXED
+ * filler, or the library's own timeout on kernels without
+ * IORING_FEAT_EXT_ARG), consume it.  True when it was consumed and the
+ * walk goes on; false for a CQE of the caller's, or for an internal
+ * timeout that failed, whose error is then in *@err.
+ */
+_LOCAL_INLINE bool io_uring_skip_cqe(struct io_uring *ring,
+				     struct io_uring_cqe *cqe, int *err)
+	LIBURING_NOEXCEPT
+{
+	if (!(cqe->flags & IORING_CQE_F_SKIP)) {
+		if ((ring->features & IORING_FEAT_EXT_ARG) ||
+		    cqe->user_data != LIBURING_UDATA_TIMEOUT)
+			return false;
+		if (cqe->res < 0)
+			*err = cqe->res;
+	}
+	io_uring_cq_advance(ring, io_uring_cqe_nr(cqe));
+	return !*err;
 }
 
 /* ---------------------------------------------------------------------------
@@ -628,6 +765,7 @@ IOURINGINLINE int io_uring_wait_cqe(struct io_uring *ring,
 
 /* The kernel's SQ head: acquire-loaded when a kernel thread moves it. */
 IOURINGINLINE unsigned io_uring_load_sq_head(const struct io_uring *ring)
+	LIBURING_NOEXCEPT
 {
 	if (ring->flags & IORING_SETUP_SQPOLL)
 		return io_uring_smp_load_acquire(ring->sq.khead);
@@ -636,17 +774,19 @@ IOURINGINLINE unsigned io_uring_load_sq_head(const struct io_uring *ring)
 
 /* SQEs handed out and not yet consumed by the kernel. */
 IOURINGINLINE unsigned io_uring_sq_ready(const struct io_uring *ring)
+	LIBURING_NOEXCEPT
 {
 	return ring->sq.sqe_tail - io_uring_load_sq_head(ring);
 }
 
 IOURINGINLINE unsigned io_uring_sq_space_left(const struct io_uring *ring)
+	LIBURING_NOEXCEPT
 {
 	return ring->sq.ring_entries - io_uring_sq_ready(ring);
 }
 
 /* With SQPOLL, wait until the kernel thread frees at least one SQE. */
-IOURINGINLINE int io_uring_sqring_wait(struct io_uring *ring)
+IOURINGINLINE int io_uring_sqring_wait(struct io_uring *ring) LIBURING_NOEXCEPT
 {
 	if (!(ring->flags & IORING_SETUP_SQPOLL))
 		return 0;
@@ -661,6 +801,7 @@ IOURINGINLINE int io_uring_sqring_wait(struct io_uring *ring)
  * entries).
  */
 IOURINGINLINE void io_uring_initialize_sqe(struct io_uring_sqe *sqe)
+	LIBURING_NOEXCEPT
 {
 	sqe->flags = 0;
 	sqe->ioprio = 0;
@@ -673,34 +814,48 @@ IOURINGINLINE void io_uring_initialize_sqe(struct io_uring_sqe *sqe)
 }
 
 /*
- * The SQ limit cache.  sqe_tail may run up to sqe_limit (the kernel's head
- * plus the ring size, as last read) without reading the head again; the
- * head only moves forward, so a stale limit is always safe.  On SQE128
- * rings the limit is held at the tail instead, so that every
- * io_uring_get_sqe() takes the slow path, the one that knows the entry
- * size, and the fast path can index 64-byte entries only.
+ * The SQ limit cache.  sq.sqe_limit is the last position the tail may
+ * take without reading the kernel's head again: head + entries - 1 as
+ * last read.  The head only moves forward, so the value stays safe while
+ * the tail is at or before it.
+ *
+ * The fast path trusts it only while it is at or ahead of the tail, as a
+ * signed distance: code built against liburing's header moves the tail
+ * with its own get_sqe and never updates the word (liburing's sq.pad),
+ * so a limit the tail has passed is behind it and takes the slow path,
+ * which reads the head and rewrites the word.  "tail - 1" marks no known
+ * room: the value set up and resize leave, and the one SQE128 rings
+ * keep, so that every io_uring_get_sqe() there takes the slow path, the
+ * one that knows the entry size, and the fast path indexes 64-byte
+ * entries only.  The test is a compare and a branch on the sign, as
+ * cheap as the equality it replaced.  (liburing's resize zeroes the
+ * word; with this library loaded liburing's resize is not in the
+ * process, and ours leaves "tail - 1".)
  */
 IOURINGINLINE bool __io_uring_sq_has_room(struct io_uring *ring, unsigned nr)
+	LIBURING_NOEXCEPT
 {
 	struct io_uring_sq *sq = &ring->sq;
 	unsigned limit = io_uring_smp_load_acquire(sq->khead) +
 			 sq->ring_entries;
 
 	if (!(ring->flags & IORING_SETUP_SQE128))
-		sq->sqe_limit = limit;
+		sq->sqe_limit = limit - 1;
 	return (int) (limit - sq->sqe_tail) >= (int) nr;
 }
 
 /* Hand out @nr SQ slots the caller checked room for. */
 IOURINGINLINE void __io_uring_sq_advance(struct io_uring *ring, unsigned nr)
+	LIBURING_NOEXCEPT
 {
 	ring->sq.sqe_tail += nr;
 	if (ring->flags & IORING_SETUP_SQE128)
-		ring->sq.sqe_limit = ring->sq.sqe_tail;
+		ring->sq.sqe_limit = ring->sq.sqe_tail - 1;
 }
 
 /* The next SQ slot, unzeroed, reading the kernel's head; NULL if full. */
 IOURINGINLINE struct io_uring_sqe *__io_uring_next_sqe_slow(struct io_uring *ring)
+	LIBURING_NOEXCEPT
 {
 	struct io_uring_sq *sq = &ring->sq;
 	struct io_uring_sqe *sqe;
@@ -718,12 +873,14 @@ IOURINGINLINE struct io_uring_sqe *__io_uring_next_sqe_slow(struct io_uring *rin
  * each entry is 128 bytes; only the first 64 are zeroed.
  */
 IOURINGINLINE struct io_uring_sqe *_io_uring_get_sqe(struct io_uring *ring)
+	LIBURING_NOEXCEPT
 {
 	struct io_uring_sq *sq = &ring->sq;
 	unsigned tail = sq->sqe_tail;
 	struct io_uring_sqe *sqe;
 
-	if (uring_likely(tail != sq->sqe_limit)) {
+	/* at or before the limit, as a signed distance (see above) */
+	if (uring_likely((int) (sq->sqe_limit - tail) >= 0)) {
 		sqe = &sq->sqes[tail & sq->ring_mask];
 		sq->sqe_tail = tail + 1;
 	} else {
@@ -737,48 +894,73 @@ IOURINGINLINE struct io_uring_sqe *_io_uring_get_sqe(struct io_uring *ring)
 
 #ifndef LIBURING_INTERNAL
 IOURINGINLINE struct io_uring_sqe *io_uring_get_sqe(struct io_uring *ring)
+	LIBURING_NOEXCEPT
 {
 	return _io_uring_get_sqe(ring);
 }
 #else
-struct io_uring_sqe *io_uring_get_sqe(struct io_uring *ring);
+struct io_uring_sqe *io_uring_get_sqe(struct io_uring *ring) LIBURING_NOEXCEPT;
 #endif
 
 /*
  * A 128-byte SQE: any SQE on an SQE128 ring, or two adjacent slots on an
- * SQE_MIXED ring (6.19); NULL otherwise or when the SQ is full.
+ * SQE_MIXED ring (6.19); NULL otherwise or when the SQ is full.  On an
+ * SQE_MIXED ring whose tail is at the last slot, the two halves would not
+ * be adjacent: that slot becomes a NOP whose success posts no CQE, and
+ * the SQE starts at slot 0, as liburing 2.15 does.  The slot before the
+ * tail is not looked at: it may be the second half of a 128-byte SQE,
+ * whose bytes are payload.
  */
 IOURINGINLINE struct io_uring_sqe *io_uring_get_sqe128(struct io_uring *ring)
+	LIBURING_NOEXCEPT
 {
+	struct io_uring_sq *sq = &ring->sq;
+	struct io_uring_sqe *sqe;
+	unsigned filler;
+
 	if (ring->flags & IORING_SETUP_SQE128)
 		return io_uring_get_sqe(ring);
 	if (!(ring->flags & IORING_SETUP_SQE_MIXED))
 		return NULL;
-	return io_uring_get_sqes(ring, 2);
+
+	filler = (sq->sqe_tail & sq->ring_mask) == sq->ring_mask;
+	if (!__io_uring_sq_has_room(ring, filler + 2))
+		return NULL;
+	if (filler) {
+		sqe = &sq->sqes[sq->sqe_tail & sq->ring_mask];
+		memset(sqe, 0, sizeof(*sqe));
+		sqe->opcode = IORING_OP_NOP;
+		sqe->flags = IOSQE_CQE_SKIP_SUCCESS;
+		__io_uring_sq_advance(ring, 1);
+	}
+	sqe = &sq->sqes[sq->sqe_tail & sq->ring_mask];
+	memset(sqe, 0, 2 * sizeof(*sqe));
+	__io_uring_sq_advance(ring, 2);
+	return sqe;
 }
 
 IOURINGINLINE void io_uring_sqe_set_data(struct io_uring_sqe *sqe,
-					 void *data)
+					 void *data) LIBURING_NOEXCEPT
 {
 	sqe->user_data = (unsigned long) data;
 }
 
 IOURINGINLINE void io_uring_sqe_set_data64(struct io_uring_sqe *sqe,
-					   __u64 data)
+					   __u64 data) LIBURING_NOEXCEPT
 {
 	sqe->user_data = data;
 }
 
 /* IOSQE_* flags for this SQE (replaces any set before). */
 IOURINGINLINE void io_uring_sqe_set_flags(struct io_uring_sqe *sqe,
-					  unsigned flags)
+					  unsigned flags) LIBURING_NOEXCEPT
 {
 	sqe->flags = (__u8) flags;
 }
 
 /* Provided-buffer group to pick from with IOSQE_BUFFER_SELECT. */
 IOURINGINLINE void io_uring_sqe_set_buf_group(struct io_uring_sqe *sqe,
-					      int bgid)
+					      int bgid) LIBURING_NOEXCEPT
 {
 	sqe->buf_group = (__u16) bgid;
 }
@@ -786,6 +968,7 @@ IOURINGINLINE void io_uring_sqe_set_buf_group(struct io_uring_sqe *sqe,
 /* Direct-descriptor slot the request installs into (stored +1; 0 = none). */
 IOURINGINLINE void __io_uring_set_target_fixed_file(struct io_uring_sqe *sqe,
 						    unsigned int file_index)
+	LIBURING_NOEXCEPT
 {
 	sqe->file_index = file_index + 1;
 }
@@ -793,6 +976,7 @@ IOURINGINLINE void __io_uring_set_target_fixed_file(struct io_uring_sqe *sqe,
 /* IORING_FILE_INDEX_ALLOC passes through the +1 encoding unchanged. */
 IOURINGINLINE void __io_uring_set_target_slot(struct io_uring_sqe *sqe,
 					      unsigned int file_index)
+	LIBURING_NOEXCEPT
 {
 	if (file_index == IORING_FILE_INDEX_ALLOC)
 		file_index--;
@@ -810,7 +994,7 @@ IOURINGINLINE void __io_uring_set_target_slot(struct io_uring_sqe *sqe,
 /* Any opcode with the common fd/addr/len/off layout. */
 IOURINGINLINE void io_uring_prep_rw(int op, struct io_uring_sqe *sqe, int fd,
 				    const void *addr, unsigned len,
-				    __u64 offset)
+				    __u64 offset) LIBURING_NOEXCEPT
 {
 	sqe->opcode = (__u8) op;
 	sqe->fd = fd;
@@ -820,13 +1004,14 @@ IOURINGINLINE void io_uring_prep_rw(int op, struct io_uring_sqe *sqe, int fd,
 }
 
 /* NOP (5.1): completes with res 0. */
-IOURINGINLINE void io_uring_prep_nop(struct io_uring_sqe *sqe)
+IOURINGINLINE void io_uring_prep_nop(struct io_uring_sqe *sqe) LIBURING_NOEXCEPT
 {
 	io_uring_prep_rw(IORING_OP_NOP, sqe, -1, NULL, 0, 0);
 }
 
 /* NOP128 (6.19): a NOP occupying a 128-byte SQE on SQE_MIXED rings. */
 IOURINGINLINE void io_uring_prep_nop128(struct io_uring_sqe *sqe)
+	LIBURING_NOEXCEPT
 {
 	io_uring_prep_rw(IORING_OP_NOP128, sqe, -1, NULL, 0, 0);
 }
@@ -836,6 +1021,7 @@ IOURINGINLINE void io_uring_prep_nop128(struct io_uring_sqe *sqe)
 /* READ (5.6): pread(2); offset -1 uses and moves the file position. */
 IOURINGINLINE void io_uring_prep_read(struct io_uring_sqe *sqe, int fd,
 				      void *buf, unsigned nbytes, __u64 offset)
+	LIBURING_NOEXCEPT
 {
 	io_uring_prep_rw(IORING_OP_READ, sqe, fd, buf, nbytes, offset);
 }
@@ -843,7 +1029,7 @@ IOURINGINLINE void io_uring_prep_read(struct io_uring_sqe *sqe, int fd,
 /* WRITE (5.6): pwrite(2). */
 IOURINGINLINE void io_uring_prep_write(struct io_uring_sqe *sqe, int fd,
 				       const void *buf, unsigned nbytes,
-				       __u64 offset)
+				       __u64 offset) LIBURING_NOEXCEPT
 {
 	io_uring_prep_rw(IORING_OP_WRITE, sqe, fd, buf, nbytes, offset);
 }
@@ -852,6 +1038,7 @@ IOURINGINLINE void io_uring_prep_write(struct io_uring_sqe *sqe, int fd,
 IOURINGINLINE void io_uring_prep_readv(struct io_uring_sqe *sqe, int fd,
 				       const struct iovec *iovecs,
 				       unsigned nr_vecs, __u64 offset)
+	LIBURING_NOEXCEPT
 {
 	io_uring_prep_rw(IORING_OP_READV, sqe, fd, iovecs, nr_vecs, offset);
 }
@@ -860,7 +1047,7 @@ IOURINGINLINE void io_uring_prep_readv(struct io_uring_sqe *sqe, int fd,
 IOURINGINLINE void io_uring_prep_readv2(struct io_uring_sqe *sqe, int fd,
 					const struct iovec *iovecs,
 					unsigned nr_vecs, __u64 offset,
-					int flags)
+					int flags) LIBURING_NOEXCEPT
 {
 	io_uring_prep_readv(sqe, fd, iovecs, nr_vecs, offset);
 	sqe->rw_flags = (__u32) flags;
@@ -870,6 +1057,7 @@ IOURINGINLINE void io_uring_prep_readv2(struct io_uring_sqe *sqe, int fd,
 IOURINGINLINE void io_uring_prep_writev(struct io_uring_sqe *sqe, int fd,
 					const struct iovec *iovecs,
 					unsigned nr_vecs, __u64 offset)
+	LIBURING_NOEXCEPT
 {
 	io_uring_prep_rw(IORING_OP_WRITEV, sqe, fd, iovecs, nr_vecs, offset);
 }
@@ -878,7 +1066,7 @@ IOURINGINLINE void io_uring_prep_writev(struct io_uring_sqe *sqe, int fd,
 IOURINGINLINE void io_uring_prep_writev2(struct io_uring_sqe *sqe, int fd,
 					 const struct iovec *iovecs,
 					 unsigned nr_vecs, __u64 offset,
-					 int flags)
+					 int flags) LIBURING_NOEXCEPT
 {
 	io_uring_prep_writev(sqe, fd, iovecs, nr_vecs, offset);
 	sqe->rw_flags = (__u32) flags;
@@ -888,6 +1076,7 @@ IOURINGINLINE void io_uring_prep_writev2(struct io_uring_sqe *sqe, int fd,
 IOURINGINLINE void io_uring_prep_read_fixed(struct io_uring_sqe *sqe, int fd,
 					    void *buf, unsigned nbytes,
 					    __u64 offset, int buf_index)
+	LIBURING_NOEXCEPT
 {
 	io_uring_prep_rw(IORING_OP_READ_FIXED, sqe, fd, buf, nbytes, offset);
 	sqe->buf_index = (__u16) buf_index;
@@ -897,7 +1086,7 @@ IOURINGINLINE void io_uring_prep_read_fixed(struct io_uring_sqe *sqe, int fd,
 IOURINGINLINE void io_uring_prep_write_fixed(struct io_uring_sqe *sqe,
 					     int fd, const void *buf,
 					     unsigned nbytes, __u64 offset,
-					     int buf_index)
+					     int buf_index) LIBURING_NOEXCEPT
 {
 	io_uring_prep_rw(IORING_OP_WRITE_FIXED, sqe, fd, buf, nbytes, offset);
 	sqe->buf_index = (__u16) buf_index;
@@ -909,6 +1098,7 @@ IOURINGINLINE void io_uring_prep_readv_fixed(struct io_uring_sqe *sqe,
 					     const struct iovec *iovecs,
 					     unsigned nr_vecs, __u64 offset,
 					     int flags, int buf_index)
+	LIBURING_NOEXCEPT
 {
 	io_uring_prep_readv2(sqe, fd, iovecs, nr_vecs, offset, flags);
 	sqe->opcode = IORING_OP_READV_FIXED;
@@ -921,6 +1111,7 @@ IOURINGINLINE void io_uring_prep_writev_fixed(struct io_uring_sqe *sqe,
 					      const struct iovec *iovecs,
 					      unsigned nr_vecs, __u64 offset,
 					      int flags, int buf_index)
+	LIBURING_NOEXCEPT
 {
 	io_uring_prep_writev2(sqe, fd, iovecs, nr_vecs, offset, flags);
 	sqe->opcode = IORING_OP_WRITEV_FIXED;
@@ -934,6 +1125,7 @@ IOURINGINLINE void io_uring_prep_writev_fixed(struct io_uring_sqe *sqe,
 IOURINGINLINE void io_uring_prep_read_multishot(struct io_uring_sqe *sqe,
 						int fd, unsigned nbytes,
 						__u64 offset, int buf_group)
+	LIBURING_NOEXCEPT
 {
 	io_uring_prep_rw(IORING_OP_READ_MULTISHOT, sqe, fd, NULL, nbytes,
 			 offset);
@@ -945,7 +1137,7 @@ IOURINGINLINE void io_uring_prep_read_multishot(struct io_uring_sqe *sqe,
 
 /* FSYNC (5.1); IORING_FSYNC_DATASYNC for fdatasync(2). */
 IOURINGINLINE void io_uring_prep_fsync(struct io_uring_sqe *sqe, int fd,
-				       unsigned fsync_flags)
+				       unsigned fsync_flags) LIBURING_NOEXCEPT
 {
 	io_uring_prep_rw(IORING_OP_FSYNC, sqe, fd, NULL, 0, 0);
 	sqe->fsync_flags = fsync_flags;
@@ -955,6 +1147,7 @@ IOURINGINLINE void io_uring_prep_fsync(struct io_uring_sqe *sqe, int fd,
 IOURINGINLINE void io_uring_prep_sync_file_range(struct io_uring_sqe *sqe,
 						 int fd, unsigned len,
 						 __u64 offset, int flags)
+	LIBURING_NOEXCEPT
 {
 	io_uring_prep_rw(IORING_OP_SYNC_FILE_RANGE, sqe, fd, NULL, len,
 			 offset);
@@ -964,6 +1157,7 @@ IOURINGINLINE void io_uring_prep_sync_file_range(struct io_uring_sqe *sqe,
 /* FALLOCATE (5.6): the length travels in addr, the mode in len. */
 IOURINGINLINE void io_uring_prep_fallocate(struct io_uring_sqe *sqe, int fd,
 					   int mode, __u64 offset, __u64 len)
+	LIBURING_NOEXCEPT
 {
 	io_uring_prep_rw(IORING_OP_FALLOCATE, sqe, fd, NULL, (unsigned) mode,
 			 offset);
@@ -973,6 +1167,7 @@ IOURINGINLINE void io_uring_prep_fallocate(struct io_uring_sqe *sqe, int fd,
 /* FADVISE (5.6): posix_fadvise(2) with a 32-bit length. */
 IOURINGINLINE void io_uring_prep_fadvise(struct io_uring_sqe *sqe, int fd,
 					 __u64 offset, __u32 len, int advice)
+	LIBURING_NOEXCEPT
 {
 	io_uring_prep_rw(IORING_OP_FADVISE, sqe, fd, NULL, len, offset);
 	sqe->fadvise_advice = (__u32) advice;
@@ -981,6 +1176,7 @@ IOURINGINLINE void io_uring_prep_fadvise(struct io_uring_sqe *sqe, int fd,
 /* FADVISE with a 64-bit length in addr (6.11 kernels read it there). */
 IOURINGINLINE void io_uring_prep_fadvise64(struct io_uring_sqe *sqe, int fd,
 					   __u64 offset, off_t len, int advice)
+	LIBURING_NOEXCEPT
 {
 	io_uring_prep_rw(IORING_OP_FADVISE, sqe, fd, NULL, 0, offset);
 	sqe->addr = (__u64) len;
@@ -990,6 +1186,7 @@ IOURINGINLINE void io_uring_prep_fadvise64(struct io_uring_sqe *sqe, int fd,
 /* MADVISE (5.6): madvise(2) with a 32-bit length. */
 IOURINGINLINE void io_uring_prep_madvise(struct io_uring_sqe *sqe,
 					 void *addr, __u32 length, int advice)
+	LIBURING_NOEXCEPT
 {
 	io_uring_prep_rw(IORING_OP_MADVISE, sqe, -1, addr, length, 0);
 	sqe->fadvise_advice = (__u32) advice;
@@ -998,7 +1195,7 @@ IOURINGINLINE void io_uring_prep_madvise(struct io_uring_sqe *sqe,
 /* MADVISE with a 64-bit length in off (6.11). */
 IOURINGINLINE void io_uring_prep_madvise64(struct io_uring_sqe *sqe,
 					   void *addr, off_t length,
-					   int advice)
+					   int advice) LIBURING_NOEXCEPT
 {
 	io_uring_prep_rw(IORING_OP_MADVISE, sqe, -1, addr, 0,
 			 (__u64) length);
@@ -1007,7 +1204,7 @@ IOURINGINLINE void io_uring_prep_madvise64(struct io_uring_sqe *sqe,
 
 /* FTRUNCATE (6.9). */
 IOURINGINLINE void io_uring_prep_ftruncate(struct io_uring_sqe *sqe, int fd,
-					   int64_t len)
+					   int64_t len) LIBURING_NOEXCEPT
 {
 	io_uring_prep_rw(IORING_OP_FTRUNCATE, sqe, fd, NULL, 0, (__u64) len);
 }
@@ -1021,6 +1218,7 @@ IOURINGINLINE void io_uring_prep_splice(struct io_uring_sqe *sqe,
 					int fd_out, int64_t off_out,
 					unsigned int nbytes,
 					unsigned int splice_flags)
+	LIBURING_NOEXCEPT
 {
 	io_uring_prep_rw(IORING_OP_SPLICE, sqe, fd_out, NULL, nbytes,
 			 (__u64) off_out);
@@ -1034,6 +1232,7 @@ IOURINGINLINE void io_uring_prep_tee(struct io_uring_sqe *sqe,
 				     int fd_in, int fd_out,
 				     unsigned int nbytes,
 				     unsigned int splice_flags)
+	LIBURING_NOEXCEPT
 {
 	io_uring_prep_rw(IORING_OP_TEE, sqe, fd_out, NULL, nbytes, 0);
 	sqe->splice_off_in = 0;
@@ -1045,6 +1244,7 @@ IOURINGINLINE void io_uring_prep_tee(struct io_uring_sqe *sqe,
 IOURINGINLINE void io_uring_prep_statx(struct io_uring_sqe *sqe, int dfd,
 				       const char *path, int flags,
 				       unsigned mask, struct statx *statxbuf)
+	LIBURING_NOEXCEPT
 {
 	io_uring_prep_rw(IORING_OP_STATX, sqe, dfd, path, mask,
 			 (__u64) (unsigned long) statxbuf);
@@ -1054,7 +1254,7 @@ IOURINGINLINE void io_uring_prep_statx(struct io_uring_sqe *sqe, int dfd,
 /* OPENAT (5.6): completes with the new fd. */
 IOURINGINLINE void io_uring_prep_openat(struct io_uring_sqe *sqe, int dfd,
 					const char *path, int flags,
-					mode_t mode)
+					mode_t mode) LIBURING_NOEXCEPT
 {
 	io_uring_prep_rw(IORING_OP_OPENAT, sqe, dfd, path, mode, 0);
 	sqe->open_flags = (__u32) flags;
@@ -1065,6 +1265,7 @@ IOURINGINLINE void io_uring_prep_openat_direct(struct io_uring_sqe *sqe,
 					       int dfd, const char *path,
 					       int flags, mode_t mode,
 					       unsigned file_index)
+	LIBURING_NOEXCEPT
 {
 	io_uring_prep_openat(sqe, dfd, path, flags, mode);
 	__io_uring_set_target_slot(sqe, file_index);
@@ -1072,7 +1273,7 @@ IOURINGINLINE void io_uring_prep_openat_direct(struct io_uring_sqe *sqe,
 
 IOURINGINLINE void io_uring_prep_open(struct io_uring_sqe *sqe,
 				      const char *path, int flags,
-				      mode_t mode)
+				      mode_t mode) LIBURING_NOEXCEPT
 {
 	io_uring_prep_openat(sqe, __IO_URING_AT_FDCWD, path, flags, mode);
 }
@@ -1080,6 +1281,7 @@ IOURINGINLINE void io_uring_prep_open(struct io_uring_sqe *sqe,
 IOURINGINLINE void io_uring_prep_open_direct(struct io_uring_sqe *sqe,
 					     const char *path, int flags,
 					     mode_t mode, unsigned file_index)
+	LIBURING_NOEXCEPT
 {
 	io_uring_prep_openat_direct(sqe, __IO_URING_AT_FDCWD, path, flags,
 				    mode, file_index);
@@ -1089,6 +1291,7 @@ IOURINGINLINE void io_uring_prep_open_direct(struct io_uring_sqe *sqe,
 IOURINGINLINE void io_uring_prep_openat2(struct io_uring_sqe *sqe, int dfd,
 					 const char *path,
 					 const struct open_how *how)
+	LIBURING_NOEXCEPT
 {
 	io_uring_prep_rw(IORING_OP_OPENAT2, sqe, dfd, path, sizeof(*how),
 			 (__u64) (unsigned long) how);
@@ -1098,6 +1301,7 @@ IOURINGINLINE void io_uring_prep_openat2_direct(struct io_uring_sqe *sqe,
 						int dfd, const char *path,
 						const struct open_how *how,
 						unsigned file_index)
+	LIBURING_NOEXCEPT
 {
 	io_uring_prep_openat2(sqe, dfd, path, how);
 	__io_uring_set_target_slot(sqe, file_index);
@@ -1105,6 +1309,7 @@ IOURINGINLINE void io_uring_prep_openat2_direct(struct io_uring_sqe *sqe,
 
 /* CLOSE (5.6). */
 IOURINGINLINE void io_uring_prep_close(struct io_uring_sqe *sqe, int fd)
+	LIBURING_NOEXCEPT
 {
 	io_uring_prep_rw(IORING_OP_CLOSE, sqe, fd, NULL, 0, 0);
 }
@@ -1112,6 +1317,7 @@ IOURINGINLINE void io_uring_prep_close(struct io_uring_sqe *sqe, int fd)
 /* CLOSE of direct slot @file_index (5.15). */
 IOURINGINLINE void io_uring_prep_close_direct(struct io_uring_sqe *sqe,
 					      unsigned file_index)
+	LIBURING_NOEXCEPT
 {
 	io_uring_prep_close(sqe, 0);
 	__io_uring_set_target_fixed_file(sqe, file_index);
@@ -1123,7 +1329,7 @@ IOURINGINLINE void io_uring_prep_close_direct(struct io_uring_sqe *sqe,
  */
 IOURINGINLINE void io_uring_prep_files_update(struct io_uring_sqe *sqe,
 					      int *fds, unsigned nr_fds,
-					      int offset)
+					      int offset) LIBURING_NOEXCEPT
 {
 	io_uring_prep_rw(IORING_OP_FILES_UPDATE, sqe, -1, fds, nr_fds,
 			 (__u64) offset);
@@ -1135,6 +1341,7 @@ IOURINGINLINE void io_uring_prep_files_update(struct io_uring_sqe *sqe,
  */
 IOURINGINLINE void io_uring_prep_fixed_fd_install(struct io_uring_sqe *sqe,
 						  int fd, unsigned int flags)
+	LIBURING_NOEXCEPT
 {
 	io_uring_prep_rw(IORING_OP_FIXED_FD_INSTALL, sqe, fd, NULL, 0, 0);
 	sqe->flags = IOSQE_FIXED_FILE;
@@ -1145,7 +1352,7 @@ IOURINGINLINE void io_uring_prep_fixed_fd_install(struct io_uring_sqe *sqe,
 IOURINGINLINE void io_uring_prep_renameat(struct io_uring_sqe *sqe,
 					  int olddfd, const char *oldpath,
 					  int newdfd, const char *newpath,
-					  unsigned int flags)
+					  unsigned int flags) LIBURING_NOEXCEPT
 {
 	io_uring_prep_rw(IORING_OP_RENAMEAT, sqe, olddfd, oldpath,
 			 (__u32) newdfd, (__u64) (unsigned long) newpath);
@@ -1154,7 +1361,7 @@ IOURINGINLINE void io_uring_prep_renameat(struct io_uring_sqe *sqe,
 
 IOURINGINLINE void io_uring_prep_rename(struct io_uring_sqe *sqe,
 					const char *oldpath,
-					const char *newpath)
+					const char *newpath) LIBURING_NOEXCEPT
 {
 	io_uring_prep_renameat(sqe, __IO_URING_AT_FDCWD, oldpath,
 			       __IO_URING_AT_FDCWD, newpath, 0);
@@ -1163,6 +1370,7 @@ IOURINGINLINE void io_uring_prep_rename(struct io_uring_sqe *sqe,
 /* UNLINKAT (5.11): AT_REMOVEDIR removes a directory. */
 IOURINGINLINE void io_uring_prep_unlinkat(struct io_uring_sqe *sqe, int dfd,
 					  const char *path, int flags)
+	LIBURING_NOEXCEPT
 {
 	io_uring_prep_rw(IORING_OP_UNLINKAT, sqe, dfd, path, 0, 0);
 	sqe->unlink_flags = (__u32) flags;
@@ -1170,6 +1378,7 @@ IOURINGINLINE void io_uring_prep_unlinkat(struct io_uring_sqe *sqe, int dfd,
 
 IOURINGINLINE void io_uring_prep_unlink(struct io_uring_sqe *sqe,
 					const char *path, int flags)
+	LIBURING_NOEXCEPT
 {
 	io_uring_prep_unlinkat(sqe, __IO_URING_AT_FDCWD, path, flags);
 }
@@ -1177,12 +1386,14 @@ IOURINGINLINE void io_uring_prep_unlink(struct io_uring_sqe *sqe,
 /* MKDIRAT (5.15). */
 IOURINGINLINE void io_uring_prep_mkdirat(struct io_uring_sqe *sqe, int dfd,
 					 const char *path, mode_t mode)
+	LIBURING_NOEXCEPT
 {
 	io_uring_prep_rw(IORING_OP_MKDIRAT, sqe, dfd, path, mode, 0);
 }
 
 IOURINGINLINE void io_uring_prep_mkdir(struct io_uring_sqe *sqe,
 				       const char *path, mode_t mode)
+	LIBURING_NOEXCEPT
 {
 	io_uring_prep_mkdirat(sqe, __IO_URING_AT_FDCWD, path, mode);
 }
@@ -1191,6 +1402,7 @@ IOURINGINLINE void io_uring_prep_mkdir(struct io_uring_sqe *sqe,
 IOURINGINLINE void io_uring_prep_symlinkat(struct io_uring_sqe *sqe,
 					   const char *target, int newdirfd,
 					   const char *linkpath)
+	LIBURING_NOEXCEPT
 {
 	io_uring_prep_rw(IORING_OP_SYMLINKAT, sqe, newdirfd, target, 0,
 			 (__u64) (unsigned long) linkpath);
@@ -1198,7 +1410,7 @@ IOURINGINLINE void io_uring_prep_symlinkat(struct io_uring_sqe *sqe,
 
 IOURINGINLINE void io_uring_prep_symlink(struct io_uring_sqe *sqe,
 					 const char *target,
-					 const char *linkpath)
+					 const char *linkpath) LIBURING_NOEXCEPT
 {
 	io_uring_prep_symlinkat(sqe, target, __IO_URING_AT_FDCWD, linkpath);
 }
@@ -1207,7 +1419,7 @@ IOURINGINLINE void io_uring_prep_symlink(struct io_uring_sqe *sqe,
 IOURINGINLINE void io_uring_prep_linkat(struct io_uring_sqe *sqe,
 					int olddfd, const char *oldpath,
 					int newdfd, const char *newpath,
-					int flags)
+					int flags) LIBURING_NOEXCEPT
 {
 	io_uring_prep_rw(IORING_OP_LINKAT, sqe, olddfd, oldpath,
 			 (__u32) newdfd, (__u64) (unsigned long) newpath);
@@ -1217,6 +1429,7 @@ IOURINGINLINE void io_uring_prep_linkat(struct io_uring_sqe *sqe,
 IOURINGINLINE void io_uring_prep_link(struct io_uring_sqe *sqe,
 				      const char *oldpath,
 				      const char *newpath, int flags)
+	LIBURING_NOEXCEPT
 {
 	io_uring_prep_linkat(sqe, __IO_URING_AT_FDCWD, oldpath,
 			     __IO_URING_AT_FDCWD, newpath, flags);
@@ -1226,6 +1439,7 @@ IOURINGINLINE void io_uring_prep_link(struct io_uring_sqe *sqe,
 IOURINGINLINE void io_uring_prep_getxattr(struct io_uring_sqe *sqe,
 					  const char *name, char *value,
 					  const char *path, unsigned int len)
+	LIBURING_NOEXCEPT
 {
 	io_uring_prep_rw(IORING_OP_GETXATTR, sqe, 0, name, len,
 			 (__u64) (unsigned long) value);
@@ -1237,7 +1451,7 @@ IOURINGINLINE void io_uring_prep_getxattr(struct io_uring_sqe *sqe,
 IOURINGINLINE void io_uring_prep_setxattr(struct io_uring_sqe *sqe,
 					  const char *name, const char *value,
 					  const char *path, int flags,
-					  unsigned int len)
+					  unsigned int len) LIBURING_NOEXCEPT
 {
 	io_uring_prep_rw(IORING_OP_SETXATTR, sqe, 0, name, len,
 			 (__u64) (unsigned long) value);
@@ -1248,7 +1462,7 @@ IOURINGINLINE void io_uring_prep_setxattr(struct io_uring_sqe *sqe,
 /* FGETXATTR (5.19). */
 IOURINGINLINE void io_uring_prep_fgetxattr(struct io_uring_sqe *sqe, int fd,
 					   const char *name, char *value,
-					   unsigned int len)
+					   unsigned int len) LIBURING_NOEXCEPT
 {
 	io_uring_prep_rw(IORING_OP_FGETXATTR, sqe, fd, name, len,
 			 (__u64) (unsigned long) value);
@@ -1259,6 +1473,7 @@ IOURINGINLINE void io_uring_prep_fgetxattr(struct io_uring_sqe *sqe, int fd,
 IOURINGINLINE void io_uring_prep_fsetxattr(struct io_uring_sqe *sqe, int fd,
 					   const char *name, const char *value,
 					   int flags, unsigned int len)
+	LIBURING_NOEXCEPT
 {
 	io_uring_prep_rw(IORING_OP_FSETXATTR, sqe, fd, name, len,
 			 (__u64) (unsigned long) value);
@@ -1267,7 +1482,7 @@ IOURINGINLINE void io_uring_prep_fsetxattr(struct io_uring_sqe *sqe, int fd,
 
 /* PIPE (6.16): pipe2(2); the two fds are written to @fds. */
 IOURINGINLINE void io_uring_prep_pipe(struct io_uring_sqe *sqe, int *fds,
-				      int pipe_flags)
+				      int pipe_flags) LIBURING_NOEXCEPT
 {
 	io_uring_prep_rw(IORING_OP_PIPE, sqe, 0, fds, 0, 0);
 	sqe->pipe_flags = (__u32) pipe_flags;
@@ -1277,6 +1492,7 @@ IOURINGINLINE void io_uring_prep_pipe(struct io_uring_sqe *sqe, int *fds,
 IOURINGINLINE void io_uring_prep_pipe_direct(struct io_uring_sqe *sqe,
 					     int *fds, int pipe_flags,
 					     unsigned int file_index)
+	LIBURING_NOEXCEPT
 {
 	io_uring_prep_pipe(sqe, fds, pipe_flags);
 	__io_uring_set_target_slot(sqe, file_index);
@@ -1287,7 +1503,7 @@ IOURINGINLINE void io_uring_prep_pipe_direct(struct io_uring_sqe *sqe,
 /* SOCKET (5.19): socket(2); @flags is reserved, 0. */
 IOURINGINLINE void io_uring_prep_socket(struct io_uring_sqe *sqe, int domain,
 					int type, int protocol,
-					unsigned int flags)
+					unsigned int flags) LIBURING_NOEXCEPT
 {
 	io_uring_prep_rw(IORING_OP_SOCKET, sqe, domain, NULL,
 			 (unsigned) protocol, (__u64) type);
@@ -1300,6 +1516,7 @@ IOURINGINLINE void io_uring_prep_socket_direct(struct io_uring_sqe *sqe,
 					       int protocol,
 					       unsigned file_index,
 					       unsigned int flags)
+	LIBURING_NOEXCEPT
 {
 	io_uring_prep_socket(sqe, domain, type, protocol, flags);
 	__io_uring_set_target_slot(sqe, file_index);
@@ -1310,6 +1527,7 @@ IOURINGINLINE void io_uring_prep_socket_direct_alloc(struct io_uring_sqe *sqe,
 						     int domain, int type,
 						     int protocol,
 						     unsigned int flags)
+	LIBURING_NOEXCEPT
 {
 	io_uring_prep_socket(sqe, domain, type, protocol, flags);
 	__io_uring_set_target_slot(sqe, IORING_FILE_INDEX_ALLOC);
@@ -1318,14 +1536,14 @@ IOURINGINLINE void io_uring_prep_socket_direct_alloc(struct io_uring_sqe *sqe,
 /* BIND (6.11); @addr is copied at submission. */
 IOURINGINLINE void io_uring_prep_bind(struct io_uring_sqe *sqe, int fd,
 				      const struct sockaddr *addr,
-				      socklen_t addrlen)
+				      socklen_t addrlen) LIBURING_NOEXCEPT
 {
 	io_uring_prep_rw(IORING_OP_BIND, sqe, fd, addr, 0, addrlen);
 }
 
 /* LISTEN (6.11). */
 IOURINGINLINE void io_uring_prep_listen(struct io_uring_sqe *sqe, int fd,
-					int backlog)
+					int backlog) LIBURING_NOEXCEPT
 {
 	io_uring_prep_rw(IORING_OP_LISTEN, sqe, fd, NULL, (unsigned) backlog,
 			 0);
@@ -1334,7 +1552,7 @@ IOURINGINLINE void io_uring_prep_listen(struct io_uring_sqe *sqe, int fd,
 /* CONNECT (5.5). */
 IOURINGINLINE void io_uring_prep_connect(struct io_uring_sqe *sqe, int fd,
 					 const struct sockaddr *addr,
-					 socklen_t addrlen)
+					 socklen_t addrlen) LIBURING_NOEXCEPT
 {
 	io_uring_prep_rw(IORING_OP_CONNECT, sqe, fd, addr, 0, addrlen);
 }
@@ -1343,6 +1561,7 @@ IOURINGINLINE void io_uring_prep_connect(struct io_uring_sqe *sqe, int fd,
 IOURINGINLINE void io_uring_prep_accept(struct io_uring_sqe *sqe, int fd,
 					struct sockaddr *addr,
 					socklen_t *addrlen, int flags)
+	LIBURING_NOEXCEPT
 {
 	io_uring_prep_rw(IORING_OP_ACCEPT, sqe, fd, addr, 0,
 			 (__u64) (unsigned long) addrlen);
@@ -1354,6 +1573,7 @@ IOURINGINLINE void io_uring_prep_accept_direct(struct io_uring_sqe *sqe,
 					       int fd, struct sockaddr *addr,
 					       socklen_t *addrlen, int flags,
 					       unsigned int file_index)
+	LIBURING_NOEXCEPT
 {
 	io_uring_prep_accept(sqe, fd, addr, addrlen, flags);
 	__io_uring_set_target_slot(sqe, file_index);
@@ -1364,7 +1584,7 @@ IOURINGINLINE void io_uring_prep_multishot_accept(struct io_uring_sqe *sqe,
 						  int fd,
 						  struct sockaddr *addr,
 						  socklen_t *addrlen,
-						  int flags)
+						  int flags) LIBURING_NOEXCEPT
 {
 	io_uring_prep_accept(sqe, fd, addr, addrlen, flags);
 	sqe->ioprio |= IORING_ACCEPT_MULTISHOT;
@@ -1375,6 +1595,7 @@ IOURINGINLINE void
 io_uring_prep_multishot_accept_direct(struct io_uring_sqe *sqe, int fd,
 				      struct sockaddr *addr,
 				      socklen_t *addrlen, int flags)
+	LIBURING_NOEXCEPT
 {
 	io_uring_prep_multishot_accept(sqe, fd, addr, addrlen, flags);
 	__io_uring_set_target_slot(sqe, IORING_FILE_INDEX_ALLOC);
@@ -1383,6 +1604,7 @@ io_uring_prep_multishot_accept_direct(struct io_uring_sqe *sqe, int fd,
 /* SEND (5.6): send(2). */
 IOURINGINLINE void io_uring_prep_send(struct io_uring_sqe *sqe, int sockfd,
 				      const void *buf, size_t len, int flags)
+	LIBURING_NOEXCEPT
 {
 	io_uring_prep_rw(IORING_OP_SEND, sqe, sockfd, buf, (__u32) len, 0);
 	sqe->msg_flags = (__u32) flags;
@@ -1391,7 +1613,7 @@ IOURINGINLINE void io_uring_prep_send(struct io_uring_sqe *sqe, int sockfd,
 /* Destination for SEND / SEND_ZC, like sendto(2) (6.0). */
 IOURINGINLINE void io_uring_prep_send_set_addr(struct io_uring_sqe *sqe,
 					       const struct sockaddr *dest_addr,
-					       __u16 addr_len)
+					       __u16 addr_len) LIBURING_NOEXCEPT
 {
 	sqe->addr2 = (unsigned long) dest_addr;
 	sqe->addr_len = addr_len;
@@ -1401,7 +1623,7 @@ IOURINGINLINE void io_uring_prep_send_set_addr(struct io_uring_sqe *sqe,
 IOURINGINLINE void io_uring_prep_sendto(struct io_uring_sqe *sqe, int sockfd,
 					const void *buf, size_t len, int flags,
 					const struct sockaddr *addr,
-					socklen_t addrlen)
+					socklen_t addrlen) LIBURING_NOEXCEPT
 {
 	io_uring_prep_send(sqe, sockfd, buf, len, flags);
 	io_uring_prep_send_set_addr(sqe, addr, (__u16) addrlen);
@@ -1413,7 +1635,7 @@ IOURINGINLINE void io_uring_prep_sendto(struct io_uring_sqe *sqe, int sockfd,
  */
 IOURINGINLINE void io_uring_prep_send_bundle(struct io_uring_sqe *sqe,
 					     int sockfd, size_t len,
-					     int flags)
+					     int flags) LIBURING_NOEXCEPT
 {
 	io_uring_prep_send(sqe, sockfd, NULL, len, flags);
 	sqe->ioprio |= IORING_RECVSEND_BUNDLE;
@@ -1427,7 +1649,7 @@ IOURINGINLINE void io_uring_prep_send_bundle(struct io_uring_sqe *sqe,
 IOURINGINLINE void io_uring_prep_send_zc(struct io_uring_sqe *sqe,
 					 int sockfd, const void *buf,
 					 size_t len, int flags,
-					 unsigned zc_flags)
+					 unsigned zc_flags) LIBURING_NOEXCEPT
 {
 	io_uring_prep_rw(IORING_OP_SEND_ZC, sqe, sockfd, buf, (__u32) len, 0);
 	sqe->msg_flags = (__u32) flags;
@@ -1440,6 +1662,7 @@ IOURINGINLINE void io_uring_prep_send_zc_fixed(struct io_uring_sqe *sqe,
 					       size_t len, int flags,
 					       unsigned zc_flags,
 					       unsigned buf_index)
+	LIBURING_NOEXCEPT
 {
 	io_uring_prep_send_zc(sqe, sockfd, buf, len, flags, zc_flags);
 	sqe->ioprio |= IORING_RECVSEND_FIXED_BUF;
@@ -1449,7 +1672,7 @@ IOURINGINLINE void io_uring_prep_send_zc_fixed(struct io_uring_sqe *sqe,
 /* SENDMSG (5.3): sendmsg(2). */
 IOURINGINLINE void io_uring_prep_sendmsg(struct io_uring_sqe *sqe, int fd,
 					 const struct msghdr *msg,
-					 unsigned flags)
+					 unsigned flags) LIBURING_NOEXCEPT
 {
 	io_uring_prep_rw(IORING_OP_SENDMSG, sqe, fd, msg, 1, 0);
 	sqe->msg_flags = flags;
@@ -1458,7 +1681,7 @@ IOURINGINLINE void io_uring_prep_sendmsg(struct io_uring_sqe *sqe, int fd,
 /* SENDMSG_ZC (6.1). */
 IOURINGINLINE void io_uring_prep_sendmsg_zc(struct io_uring_sqe *sqe, int fd,
 					    const struct msghdr *msg,
-					    unsigned flags)
+					    unsigned flags) LIBURING_NOEXCEPT
 {
 	io_uring_prep_sendmsg(sqe, fd, msg, flags);
 	sqe->opcode = IORING_OP_SENDMSG_ZC;
@@ -1470,6 +1693,7 @@ IOURINGINLINE void io_uring_prep_sendmsg_zc_fixed(struct io_uring_sqe *sqe,
 						  const struct msghdr *msg,
 						  unsigned flags,
 						  unsigned buf_index)
+	LIBURING_NOEXCEPT
 {
 	io_uring_prep_sendmsg_zc(sqe, fd, msg, flags);
 	sqe->ioprio |= IORING_RECVSEND_FIXED_BUF;
@@ -1479,6 +1703,7 @@ IOURINGINLINE void io_uring_prep_sendmsg_zc_fixed(struct io_uring_sqe *sqe,
 /* RECV (5.6): recv(2); with IOSQE_BUFFER_SELECT @buf may be NULL. */
 IOURINGINLINE void io_uring_prep_recv(struct io_uring_sqe *sqe, int sockfd,
 				      void *buf, size_t len, int flags)
+	LIBURING_NOEXCEPT
 {
 	io_uring_prep_rw(IORING_OP_RECV, sqe, sockfd, buf, (__u32) len, 0);
 	sqe->msg_flags = (__u32) flags;
@@ -1491,6 +1716,7 @@ IOURINGINLINE void io_uring_prep_recv(struct io_uring_sqe *sqe, int sockfd,
 IOURINGINLINE void io_uring_prep_recv_multishot(struct io_uring_sqe *sqe,
 						int sockfd, void *buf,
 						size_t len, int flags)
+	LIBURING_NOEXCEPT
 {
 	io_uring_prep_recv(sqe, sockfd, buf, len, flags);
 	sqe->ioprio |= IORING_RECV_MULTISHOT;
@@ -1499,6 +1725,7 @@ IOURINGINLINE void io_uring_prep_recv_multishot(struct io_uring_sqe *sqe,
 /* RECVMSG (5.3): recvmsg(2). */
 IOURINGINLINE void io_uring_prep_recvmsg(struct io_uring_sqe *sqe, int fd,
 					 struct msghdr *msg, unsigned flags)
+	LIBURING_NOEXCEPT
 {
 	io_uring_prep_rw(IORING_OP_RECVMSG, sqe, fd, msg, 1, 0);
 	sqe->msg_flags = flags;
@@ -1512,6 +1739,7 @@ IOURINGINLINE void io_uring_prep_recvmsg(struct io_uring_sqe *sqe, int fd,
 IOURINGINLINE void io_uring_prep_recvmsg_multishot(struct io_uring_sqe *sqe,
 						   int fd, struct msghdr *msg,
 						   unsigned flags)
+	LIBURING_NOEXCEPT
 {
 	io_uring_prep_recvmsg(sqe, fd, msg, flags);
 	sqe->ioprio |= IORING_RECV_MULTISHOT;
@@ -1519,7 +1747,7 @@ IOURINGINLINE void io_uring_prep_recvmsg_multishot(struct io_uring_sqe *sqe,
 
 /* SHUTDOWN (5.11): shutdown(2). */
 IOURINGINLINE void io_uring_prep_shutdown(struct io_uring_sqe *sqe, int fd,
-					  int how)
+					  int how) LIBURING_NOEXCEPT
 {
 	io_uring_prep_rw(IORING_OP_SHUTDOWN, sqe, fd, NULL, (unsigned) how, 0);
 }
@@ -1531,6 +1759,7 @@ IOURINGINLINE void io_uring_prep_shutdown(struct io_uring_sqe *sqe, int fd,
  */
 IOURINGINLINE struct io_uring_recvmsg_out *
 io_uring_recvmsg_validate(void *buf, int buf_len, struct msghdr *msgh)
+	LIBURING_NOEXCEPT
 {
 	unsigned long room = sizeof(struct io_uring_recvmsg_out);
 
@@ -1544,13 +1773,14 @@ io_uring_recvmsg_validate(void *buf, int buf_len, struct msghdr *msgh)
 }
 
 IOURINGINLINE void *io_uring_recvmsg_name(struct io_uring_recvmsg_out *o)
+	LIBURING_NOEXCEPT
 {
 	return (void *) &o[1];
 }
 
 IOURINGINLINE struct cmsghdr *
 io_uring_recvmsg_cmsg_firsthdr(struct io_uring_recvmsg_out *o,
-			       struct msghdr *msgh)
+			       struct msghdr *msgh) LIBURING_NOEXCEPT
 {
 	if (o->controllen < sizeof(struct cmsghdr))
 		return NULL;
@@ -1563,6 +1793,7 @@ io_uring_recvmsg_cmsg_firsthdr(struct io_uring_recvmsg_out *o,
 IOURINGINLINE struct cmsghdr *
 io_uring_recvmsg_cmsg_nexthdr(struct io_uring_recvmsg_out *o,
 			      struct msghdr *msgh, struct cmsghdr *cmsg)
+	LIBURING_NOEXCEPT
 {
 	unsigned char *end;
 
@@ -1581,6 +1812,7 @@ io_uring_recvmsg_cmsg_nexthdr(struct io_uring_recvmsg_out *o,
 
 IOURINGINLINE void *io_uring_recvmsg_payload(struct io_uring_recvmsg_out *o,
 					     struct msghdr *msgh)
+	LIBURING_NOEXCEPT
 {
 	return (void *) ((unsigned char *) io_uring_recvmsg_name(o) +
 			 msgh->msg_namelen + msgh->msg_controllen);
@@ -1589,6 +1821,7 @@ IOURINGINLINE void *io_uring_recvmsg_payload(struct io_uring_recvmsg_out *o,
 IOURINGINLINE unsigned int
 io_uring_recvmsg_payload_length(struct io_uring_recvmsg_out *o,
 				int buf_len, struct msghdr *msgh)
+	LIBURING_NOEXCEPT
 {
 	unsigned long start = (unsigned long) io_uring_recvmsg_payload(o, msgh);
 	unsigned long end;
@@ -1605,6 +1838,7 @@ io_uring_recvmsg_payload_length(struct io_uring_recvmsg_out *o,
 
 /* poll32_events is little-endian in the ABI. */
 IOURINGINLINE unsigned __io_uring_prep_poll_mask(unsigned poll_mask)
+	LIBURING_NOEXCEPT
 {
 #if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
 	poll_mask = __swahw32(poll_mask);
@@ -1614,7 +1848,7 @@ IOURINGINLINE unsigned __io_uring_prep_poll_mask(unsigned poll_mask)
 
 /* POLL_ADD (5.1): one-shot poll; res is the ready mask. */
 IOURINGINLINE void io_uring_prep_poll_add(struct io_uring_sqe *sqe, int fd,
-					  unsigned poll_mask)
+					  unsigned poll_mask) LIBURING_NOEXCEPT
 {
 	io_uring_prep_rw(IORING_OP_POLL_ADD, sqe, fd, NULL, 0, 0);
 	sqe->poll32_events = __io_uring_prep_poll_mask(poll_mask);
@@ -1623,6 +1857,7 @@ IOURINGINLINE void io_uring_prep_poll_add(struct io_uring_sqe *sqe, int fd,
 /* Multishot POLL_ADD (5.13): a CQE per event with IORING_CQE_F_MORE. */
 IOURINGINLINE void io_uring_prep_poll_multishot(struct io_uring_sqe *sqe,
 						int fd, unsigned poll_mask)
+	LIBURING_NOEXCEPT
 {
 	io_uring_prep_poll_add(sqe, fd, poll_mask);
 	sqe->len = IORING_POLL_ADD_MULTI;
@@ -1630,7 +1865,7 @@ IOURINGINLINE void io_uring_prep_poll_multishot(struct io_uring_sqe *sqe,
 
 /* POLL_REMOVE (5.1): cancel the poll whose user_data is @user_data. */
 IOURINGINLINE void io_uring_prep_poll_remove(struct io_uring_sqe *sqe,
-					     __u64 user_data)
+					     __u64 user_data) LIBURING_NOEXCEPT
 {
 	io_uring_prep_rw(IORING_OP_POLL_REMOVE, sqe, -1, NULL, 0, 0);
 	sqe->addr = user_data;
@@ -1644,7 +1879,7 @@ IOURINGINLINE void io_uring_prep_poll_update(struct io_uring_sqe *sqe,
 					     __u64 old_user_data,
 					     __u64 new_user_data,
 					     unsigned poll_mask,
-					     unsigned flags)
+					     unsigned flags) LIBURING_NOEXCEPT
 {
 	io_uring_prep_rw(IORING_OP_POLL_REMOVE, sqe, -1, NULL, flags,
 			 new_user_data);
@@ -1656,6 +1891,7 @@ IOURINGINLINE void io_uring_prep_poll_update(struct io_uring_sqe *sqe,
 IOURINGINLINE void io_uring_prep_epoll_ctl(struct io_uring_sqe *sqe,
 					   int epfd, int fd, int op,
 					   const struct epoll_event *ev)
+	LIBURING_NOEXCEPT
 {
 	io_uring_prep_rw(IORING_OP_EPOLL_CTL, sqe, epfd, ev, (unsigned) op,
 			 (__u64) (__u32) fd);
@@ -1665,6 +1901,7 @@ IOURINGINLINE void io_uring_prep_epoll_ctl(struct io_uring_sqe *sqe,
 IOURINGINLINE void io_uring_prep_epoll_wait(struct io_uring_sqe *sqe, int fd,
 					    struct epoll_event *events,
 					    int maxevents, unsigned flags)
+	LIBURING_NOEXCEPT
 {
 	io_uring_prep_rw(IORING_OP_EPOLL_WAIT, sqe, fd, events,
 			 (unsigned) maxevents, 0);
@@ -1681,6 +1918,7 @@ IOURINGINLINE void io_uring_prep_epoll_wait(struct io_uring_sqe *sqe, int fd,
 IOURINGINLINE void io_uring_prep_timeout(struct io_uring_sqe *sqe,
 					 const struct __kernel_timespec *ts,
 					 unsigned count, unsigned flags)
+	LIBURING_NOEXCEPT
 {
 	io_uring_prep_rw(IORING_OP_TIMEOUT, sqe, -1, ts, 1, count);
 	sqe->timeout_flags = flags;
@@ -1690,6 +1928,7 @@ IOURINGINLINE void io_uring_prep_timeout(struct io_uring_sqe *sqe,
 IOURINGINLINE void io_uring_prep_timeout_remove(struct io_uring_sqe *sqe,
 						__u64 user_data,
 						unsigned flags)
+	LIBURING_NOEXCEPT
 {
 	io_uring_prep_rw(IORING_OP_TIMEOUT_REMOVE, sqe, -1, NULL, 0, 0);
 	sqe->addr = user_data;
@@ -1700,6 +1939,7 @@ IOURINGINLINE void io_uring_prep_timeout_remove(struct io_uring_sqe *sqe,
 IOURINGINLINE void io_uring_prep_timeout_update(struct io_uring_sqe *sqe,
 						const struct __kernel_timespec *ts,
 						__u64 user_data, unsigned flags)
+	LIBURING_NOEXCEPT
 {
 	io_uring_prep_rw(IORING_OP_TIMEOUT_REMOVE, sqe, -1, NULL, 0,
 			 (__u64) (unsigned long) ts);
@@ -1713,7 +1953,7 @@ IOURINGINLINE void io_uring_prep_timeout_update(struct io_uring_sqe *sqe,
  */
 IOURINGINLINE void io_uring_prep_link_timeout(struct io_uring_sqe *sqe,
 					      const struct __kernel_timespec *ts,
-					      unsigned flags)
+					      unsigned flags) LIBURING_NOEXCEPT
 {
 	io_uring_prep_rw(IORING_OP_LINK_TIMEOUT, sqe, -1, ts, 1, 0);
 	sqe->timeout_flags = flags;
@@ -1725,6 +1965,7 @@ IOURINGINLINE void io_uring_prep_link_timeout(struct io_uring_sqe *sqe,
  */
 IOURINGINLINE void io_uring_prep_cancel64(struct io_uring_sqe *sqe,
 					  __u64 user_data, int flags)
+	LIBURING_NOEXCEPT
 {
 	io_uring_prep_rw(IORING_OP_ASYNC_CANCEL, sqe, -1, NULL, 0, 0);
 	sqe->addr = user_data;
@@ -1733,13 +1974,14 @@ IOURINGINLINE void io_uring_prep_cancel64(struct io_uring_sqe *sqe,
 
 IOURINGINLINE void io_uring_prep_cancel(struct io_uring_sqe *sqe,
 					const void *user_data, int flags)
+	LIBURING_NOEXCEPT
 {
 	io_uring_prep_cancel64(sqe, (__u64) (unsigned long) user_data, flags);
 }
 
 /* ASYNC_CANCEL of requests on file @fd (5.19). */
 IOURINGINLINE void io_uring_prep_cancel_fd(struct io_uring_sqe *sqe, int fd,
-					   unsigned int flags)
+					   unsigned int flags) LIBURING_NOEXCEPT
 {
 	io_uring_prep_rw(IORING_OP_ASYNC_CANCEL, sqe, fd, NULL, 0, 0);
 	sqe->cancel_flags = flags | IORING_ASYNC_CANCEL_FD;
@@ -1753,7 +1995,7 @@ IOURINGINLINE void io_uring_prep_cancel_fd(struct io_uring_sqe *sqe, int fd,
  */
 IOURINGINLINE void io_uring_prep_msg_ring(struct io_uring_sqe *sqe, int fd,
 					  unsigned int len, __u64 data,
-					  unsigned int flags)
+					  unsigned int flags) LIBURING_NOEXCEPT
 {
 	io_uring_prep_rw(IORING_OP_MSG_RING, sqe, fd, NULL, len, data);
 	sqe->msg_ring_flags = flags;
@@ -1765,6 +2007,7 @@ IOURINGINLINE void io_uring_prep_msg_ring_cqe_flags(struct io_uring_sqe *sqe,
 						    __u64 data,
 						    unsigned int flags,
 						    unsigned int cqe_flags)
+	LIBURING_NOEXCEPT
 {
 	io_uring_prep_rw(IORING_OP_MSG_RING, sqe, fd, NULL, len, data);
 	sqe->msg_ring_flags = IORING_MSG_RING_FLAGS_PASS | flags;
@@ -1779,6 +2022,7 @@ IOURINGINLINE void io_uring_prep_msg_ring_fd(struct io_uring_sqe *sqe,
 					     int fd, int source_fd,
 					     int target_fd, __u64 data,
 					     unsigned int flags)
+	LIBURING_NOEXCEPT
 {
 	io_uring_prep_rw(IORING_OP_MSG_RING, sqe, fd,
 			 (void *) (uintptr_t) IORING_MSG_SEND_FD, 0, data);
@@ -1791,6 +2035,7 @@ IOURINGINLINE void io_uring_prep_msg_ring_fd_alloc(struct io_uring_sqe *sqe,
 						   int fd, int source_fd,
 						   __u64 data,
 						   unsigned int flags)
+	LIBURING_NOEXCEPT
 {
 	io_uring_prep_msg_ring_fd(sqe, fd, source_fd,
 				  (int) IORING_FILE_INDEX_ALLOC, data, flags);
@@ -1803,7 +2048,7 @@ IOURINGINLINE void io_uring_prep_msg_ring_fd_alloc(struct io_uring_sqe *sqe,
 IOURINGINLINE void io_uring_prep_waitid(struct io_uring_sqe *sqe,
 					idtype_t idtype, id_t id,
 					siginfo_t *infop, int options,
-					unsigned int flags)
+					unsigned int flags) LIBURING_NOEXCEPT
 {
 	io_uring_prep_rw(IORING_OP_WAITID, sqe, (int) id, NULL,
 			 (unsigned) idtype, 0);
@@ -1819,6 +2064,7 @@ IOURINGINLINE void io_uring_prep_futex_wake(struct io_uring_sqe *sqe,
 					    uint64_t val, uint64_t mask,
 					    uint32_t futex_flags,
 					    unsigned int flags)
+	LIBURING_NOEXCEPT
 {
 	io_uring_prep_rw(IORING_OP_FUTEX_WAKE, sqe, (int) futex_flags, futex,
 			 0, val);
@@ -1832,6 +2078,7 @@ IOURINGINLINE void io_uring_prep_futex_wait(struct io_uring_sqe *sqe,
 					    uint64_t val, uint64_t mask,
 					    uint32_t futex_flags,
 					    unsigned int flags)
+	LIBURING_NOEXCEPT
 {
 	io_uring_prep_rw(IORING_OP_FUTEX_WAIT, sqe, (int) futex_flags, futex,
 			 0, val);
@@ -1844,6 +2091,7 @@ IOURINGINLINE void io_uring_prep_futex_waitv(struct io_uring_sqe *sqe,
 					     const struct futex_waitv *futex,
 					     uint32_t nr_futex,
 					     unsigned int flags)
+	LIBURING_NOEXCEPT
 {
 	io_uring_prep_rw(IORING_OP_FUTEX_WAITV, sqe, 0, futex, nr_futex, 0);
 	sqe->futex_flags = flags;
@@ -1855,6 +2103,7 @@ IOURINGINLINE void io_uring_prep_futex_waitv(struct io_uring_sqe *sqe,
 IOURINGINLINE void io_uring_prep_provide_buffers(struct io_uring_sqe *sqe,
 						 void *addr, int len, int nr,
 						 int bgid, int bid)
+	LIBURING_NOEXCEPT
 {
 	io_uring_prep_rw(IORING_OP_PROVIDE_BUFFERS, sqe, nr, addr,
 			 (unsigned) len, (__u64) bid);
@@ -1864,6 +2113,7 @@ IOURINGINLINE void io_uring_prep_provide_buffers(struct io_uring_sqe *sqe,
 /* REMOVE_BUFFERS (5.7): res is the number removed. */
 IOURINGINLINE void io_uring_prep_remove_buffers(struct io_uring_sqe *sqe,
 						int nr, int bgid)
+	LIBURING_NOEXCEPT
 {
 	io_uring_prep_rw(IORING_OP_REMOVE_BUFFERS, sqe, nr, NULL, 0, 0);
 	sqe->buf_group = (__u16) bgid;
@@ -1874,6 +2124,7 @@ IOURINGINLINE void io_uring_prep_remove_buffers(struct io_uring_sqe *sqe,
 /* URING_CMD or URING_CMD128 (5.19): driver command @cmd_op on @fd. */
 IOURINGINLINE void __io_uring_prep_uring_cmd(struct io_uring_sqe *sqe,
 					     int op, __u32 cmd_op, int fd)
+	LIBURING_NOEXCEPT
 {
 	sqe->opcode = (__u8) op;
 	sqe->fd = fd;
@@ -1884,7 +2135,7 @@ IOURINGINLINE void __io_uring_prep_uring_cmd(struct io_uring_sqe *sqe,
 }
 
 IOURINGINLINE void io_uring_prep_uring_cmd(struct io_uring_sqe *sqe,
-					   int cmd_op, int fd)
+					   int cmd_op, int fd) LIBURING_NOEXCEPT
 {
 	__io_uring_prep_uring_cmd(sqe, IORING_OP_URING_CMD, (__u32) cmd_op, fd);
 }
@@ -1892,6 +2143,7 @@ IOURINGINLINE void io_uring_prep_uring_cmd(struct io_uring_sqe *sqe,
 /* URING_CMD128 (6.19): a command in a 128-byte SQE on SQE_MIXED rings. */
 IOURINGINLINE void io_uring_prep_uring_cmd128(struct io_uring_sqe *sqe,
 					      int cmd_op, int fd)
+	LIBURING_NOEXCEPT
 {
 	__io_uring_prep_uring_cmd(sqe, IORING_OP_URING_CMD128,
 				  (__u32) cmd_op, fd);
@@ -1904,7 +2156,7 @@ IOURINGINLINE void io_uring_prep_uring_cmd128(struct io_uring_sqe *sqe,
 IOURINGINLINE void io_uring_prep_cmd_sock(struct io_uring_sqe *sqe,
 					  int cmd_op, int fd, int level,
 					  int optname, void *optval,
-					  int optlen)
+					  int optlen) LIBURING_NOEXCEPT
 {
 	io_uring_prep_rw(IORING_OP_URING_CMD, sqe, fd, NULL, 0, 0);
 	sqe->optval = (unsigned long) optval;
@@ -1919,7 +2171,7 @@ IOURINGINLINE void io_uring_prep_cmd_getsockname(struct io_uring_sqe *sqe,
 						 int fd,
 						 struct sockaddr *sockaddr,
 						 socklen_t *sockaddr_len,
-						 int peer)
+						 int peer) LIBURING_NOEXCEPT
 {
 	io_uring_prep_rw(IORING_OP_URING_CMD, sqe, fd, NULL, 0, 0);
 	sqe->addr = (unsigned long) sockaddr;
@@ -1931,7 +2183,7 @@ IOURINGINLINE void io_uring_prep_cmd_getsockname(struct io_uring_sqe *sqe,
 /* Block device discard of [@offset, @offset + @nbytes) (6.12). */
 IOURINGINLINE void io_uring_prep_cmd_discard(struct io_uring_sqe *sqe,
 					     int fd, uint64_t offset,
-					     uint64_t nbytes)
+					     uint64_t nbytes) LIBURING_NOEXCEPT
 {
 	io_uring_prep_uring_cmd(sqe, BLOCK_URING_CMD_DISCARD, fd);
 	sqe->addr = offset;
@@ -1940,7 +2192,7 @@ IOURINGINLINE void io_uring_prep_cmd_discard(struct io_uring_sqe *sqe,
 
 /* Reset every sequential-write-required zone of a block device. */
 IOURINGINLINE void io_uring_prep_cmd_zone_reset_all(struct io_uring_sqe *sqe,
-						    int fd)
+						    int fd) LIBURING_NOEXCEPT
 {
 	io_uring_prep_uring_cmd(sqe, BLOCK_URING_CMD_ZONE_RESET_ALL, fd);
 }
@@ -1949,12 +2201,13 @@ IOURINGINLINE void io_uring_prep_cmd_zone_reset_all(struct io_uring_sqe *sqe,
  * Provided buffer rings (5.19).  The application owns the tail; the
  * kernel consumes from its head.
  */
-IOURINGINLINE int io_uring_buf_ring_mask(__u32 ring_entries)
+IOURINGINLINE int io_uring_buf_ring_mask(__u32 ring_entries) LIBURING_NOEXCEPT
 {
 	return (int) (ring_entries - 1);
 }
 
 IOURINGINLINE void io_uring_buf_ring_init(struct io_uring_buf_ring *br)
+	LIBURING_NOEXCEPT
 {
 	br->tail = 0;
 }
@@ -1963,7 +2216,7 @@ IOURINGINLINE void io_uring_buf_ring_init(struct io_uring_buf_ring *br)
 IOURINGINLINE void io_uring_buf_ring_add(struct io_uring_buf_ring *br,
 					 void *addr, unsigned int len,
 					 unsigned short bid, int mask,
-					 int buf_offset)
+					 int buf_offset) LIBURING_NOEXCEPT
 {
 	struct io_uring_buf *buf = &br->bufs[(br->tail + buf_offset) & mask];
 
@@ -1974,7 +2227,7 @@ IOURINGINLINE void io_uring_buf_ring_add(struct io_uring_buf_ring *br,
 
 /* Make @count added buffers visible to the kernel. */
 IOURINGINLINE void io_uring_buf_ring_advance(struct io_uring_buf_ring *br,
-					     int count)
+					     int count) LIBURING_NOEXCEPT
 {
 	unsigned short new_tail = (unsigned short) (br->tail + count);
 
@@ -1984,6 +2237,7 @@ IOURINGINLINE void io_uring_buf_ring_advance(struct io_uring_buf_ring *br,
 IOURINGINLINE void __io_uring_buf_ring_cq_advance(struct io_uring *ring,
 						  struct io_uring_buf_ring *br,
 						  int cq_count, int buf_count)
+	LIBURING_NOEXCEPT
 {
 	io_uring_buf_ring_advance(br, buf_count);
 	io_uring_cq_advance(ring, (unsigned) cq_count);
@@ -1992,7 +2246,7 @@ IOURINGINLINE void __io_uring_buf_ring_cq_advance(struct io_uring *ring,
 /* Return @count buffers and mark @count CQEs seen in one step. */
 IOURINGINLINE void io_uring_buf_ring_cq_advance(struct io_uring *ring,
 						struct io_uring_buf_ring *br,
-						int count)
+						int count) LIBURING_NOEXCEPT
 {
 	__io_uring_buf_ring_cq_advance(ring, br, count, count);
 }
@@ -2001,6 +2255,7 @@ IOURINGINLINE void io_uring_buf_ring_cq_advance(struct io_uring *ring,
 IOURINGINLINE int io_uring_buf_ring_available(struct io_uring *ring,
 					      struct io_uring_buf_ring *br,
 					      unsigned short bgid)
+	LIBURING_NOEXCEPT
 {
 	uint16_t head;
 	int ret;

@@ -8,8 +8,10 @@
 #                        from a copy of the tree (default, split
 #                        directories, --disable-shared, --disable-static),
 #                        checking the installed files, exported symbols and
-#                        version nodes, hardening, and programs built with
-#                        pkg-config alone
+#                        version nodes, hardening, programs built with
+#                        pkg-config alone, a CMake project built with
+#                        find_package(liburing CONFIG REQUIRED), and the
+#                        installed io_uring-info
 #
 # .ci/run also runs every target listed on a "ci-targets += " line here.
 

@@ -56,6 +56,22 @@ static inline int sys_io_uring_enter(unsigned int fd, unsigned int to_submit,
 				      min_complete, flags, arg, sz));
 }
 
+/*
+ * io_uring_enter(2) with no signal mask and no extended argument.  The
+ * kernel reads the argument size only for a non-NULL argument (a sigset
+ * without IORING_ENTER_EXT_ARG: 5.1 on), so it is left out: five
+ * arguments travel in registers, where six take a stack slot in
+ * syscall(2)'s variadic call.
+ */
+static inline int sys_io_uring_enter_plain(unsigned int fd,
+					   unsigned int to_submit,
+					   unsigned int min_complete,
+					   unsigned int flags)
+{
+	return syscall_result(syscall(__NR_io_uring_enter, fd, to_submit,
+				      min_complete, flags, NULL));
+}
+
 /* Map the rings of a resized ring in place of its current ones. */
 int __io_uring_remap_rings(struct io_uring *ring, struct io_uring_params *p);
 

@@ -42,18 +42,26 @@ static bool cq_ring_needs_enter(struct io_uring *ring)
 }
 
 /*
- * Publish the SQEs handed out since the last flush.  The SQ array, when
- * present, already maps every slot to its own SQE.
+ * Publish the SQEs handed out since the last flush and return the new
+ * tail.  The SQ array, when present, already maps every slot to its own
+ * SQE.
  */
-static inline unsigned flush_sq(struct io_uring *ring)
+static inline unsigned publish_sq(struct io_uring_sq *sq)
 {
-	struct io_uring_sq *sq = &ring->sq;
 	unsigned tail = sq->sqe_tail;
 
 	if (sq->sqe_head != tail) {
 		sq->sqe_head = tail;
 		io_uring_smp_store_release(sq->ktail, tail);
 	}
+	return tail;
+}
+
+/* Publish, and count what the kernel has yet to consume. */
+static inline unsigned flush_sq(struct io_uring *ring)
+{
+	unsigned tail = publish_sq(&ring->sq);
+
 	/* Only an SQPOLL thread moves the head concurrently. */
 	return tail - io_uring_load_sq_head(ring);
 }
@@ -426,8 +434,8 @@ static inline int submit(struct io_uring *ring, unsigned submitted,
 
 	if (cq_needs_enter)
 		flags |= IORING_ENTER_GETEVENTS;
-	return sys_io_uring_enter((unsigned) ring->enter_ring_fd, submitted,
-				  wait_nr, flags, NULL, _NSIG / 8);
+	return sys_io_uring_enter_plain((unsigned) ring->enter_ring_fd,
+					submitted, wait_nr, flags);
 }
 
 int io_uring_submit(struct io_uring *ring)
@@ -435,9 +443,22 @@ int io_uring_submit(struct io_uring *ring)
 	return submit(ring, flush_sq(ring), 0, false);
 }
 
+/*
+ * The round trip most programs make, kept short: a wait enters the kernel
+ * whatever the rings hold, so without an SQPOLL thread to wake there is
+ * nothing to decide, and the head needs no ordered load.
+ */
 int io_uring_submit_and_wait(struct io_uring *ring, unsigned wait_nr)
 {
-	return submit(ring, flush_sq(ring), wait_nr, false);
+	unsigned tail;
+
+	if (uring_unlikely(!wait_nr || (ring->flags & IORING_SETUP_SQPOLL)))
+		return submit(ring, flush_sq(ring), wait_nr, false);
+	tail = publish_sq(&ring->sq);
+	return sys_io_uring_enter_plain((unsigned) ring->enter_ring_fd,
+					tail - *ring->sq.khead, wait_nr,
+					ring_enter_flags(ring) |
+					IORING_ENTER_GETEVENTS);
 }
 
 int io_uring_submit_and_get_events(struct io_uring *ring)

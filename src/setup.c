@@ -59,7 +59,7 @@ static void ring_setup_pointers(struct io_uring_params *p,
 	sq->ring_entries = *sq->kring_entries;
 	cq->ring_mask = *cq->kring_mask;
 	cq->ring_entries = *cq->kring_entries;
-	sq->sqe_limit = sq->sqe_tail;	/* the first get_sqe reads the head */
+	sq->sqe_limit = sq->sqe_tail - 1; /* the first get_sqe reads the head */
 }
 
 static void ring_unmap(struct io_uring_sq *sq, struct io_uring_cq *cq)
@@ -514,7 +514,8 @@ int __io_uring_remap_rings(struct io_uring *ring, struct io_uring_params *p)
 		return ret;
 
 	sq.sqe_head = ring->sq.sqe_head;
-	sq.sqe_tail = sq.sqe_limit = ring->sq.sqe_tail;
+	sq.sqe_tail = ring->sq.sqe_tail;
+	sq.sqe_limit = sq.sqe_tail - 1;	/* the next get_sqe reads the head */
 	ring_unmap(&ring->sq, &ring->cq);
 	ring->sq = sq;
 	ring->cq = cq;

@@ -34,8 +34,9 @@
 #     - test/packaging/cmake, a CMake project with
 #       find_package(liburing CONFIG REQUIRED), finds the package through
 #       CMAKE_PREFIX_PATH=D/usr, builds both programs against
-#       liburing::liburing and liburing::liburing-ffi (shared) and runs
-#       them; asking for version 3.0 fails;
+#       liburing::liburing and liburing::liburing-ffi (shared; the
+#       archives with liburing_USE_STATIC=ON) and runs them; asking for
+#       version 3.0 or 2.16 fails;
 #     - make uninstall DESTDIR=D leaves no file behind.
 #  2. --libdir, --libdevdir, --includedir, --mandir and --bindir apart:
 #     everything goes where asked, the .pc files say so, the CMake package
@@ -570,6 +571,7 @@ if configure_build default --prefix=/usr; then
 	check_programs yes yes
 	check_info
 	check_cmake yes -DCMAKE_PREFIX_PATH="$dest$prefix"
+	check_cmake no -DCMAKE_PREFIX_PATH="$dest$prefix" -Dliburing_USE_STATIC=ON
 	check_cmake_version -DCMAKE_PREFIX_PATH="$dest$prefix"
 	check_uninstall
 fi

@@ -99,7 +99,10 @@ static int run_tool(const char *arg, bool deny_setup, char *out, size_t len)
 	assert_int_equal(waitpid(pid, &status, 0), pid);
 	assert_true(WIFEXITED(status));
 	assert_int_not_equal(WEXITSTATUS(status), 100);
-	assert_int_not_equal(WEXITSTATUS(status), 101);
+	/* A binary of another architecture than the tests (a cross build
+	 * copied into the wrong VM) cannot run here. */
+	if (WEXITSTATUS(status) == 101)
+		T_SKIP("%s cannot be executed here", tool);
 	return WEXITSTATUS(status);
 }
 

@@ -57,6 +57,14 @@ uri=$(archive_address)
 
 dir=$cache/$suite
 mkdir -p "$dir/lists/partial" "$dir/$arch"
+
+# One apt run per suite at a time: two make targets (or two checkouts
+# sharing DEBIAN_FETCH_CACHE) may fetch from the same suite at once.
+if command -v flock >/dev/null && [ -z "${DEBIAN_FETCH_LOCKED:-}" ]; then
+	case $mode in name) flag=-n ;; version) flag=-v ;; *) flag= ;; esac
+	DEBIAN_FETCH_LOCKED=1 exec flock "$dir/.lock" "$0" -a "$arch" \
+		${flag:+"$flag"} "$suite" "$@"
+fi
 keyring=/usr/share/keyrings/debian-archive-keyring.gpg
 printf 'deb [arch=%s signed-by=%s] %s %s main\n' "$arch" "$keyring" "$uri" "$suite" \
 	>"$dir/sources.list.$arch"

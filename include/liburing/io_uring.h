@@ -478,7 +478,7 @@ enum io_uring_register_op {
 	IORING_REGISTER_MEM_REGION		= 34,
 	IORING_REGISTER_QUERY			= 35,	/* 6.18 */
 	IORING_REGISTER_ZCRX_CTRL		= 36,	/* 6.19 */
-	IORING_REGISTER_BPF_FILTER		= 37,	/* after 6.19 */
+	IORING_REGISTER_BPF_FILTER		= 37,	/* 7.0 */
 
 	IORING_REGISTER_LAST,
 };
@@ -759,12 +759,12 @@ enum io_uring_socket_op {
 	SOCKET_URING_OP_SIOCOUTQ,
 	SOCKET_URING_OP_GETSOCKOPT,
 	SOCKET_URING_OP_SETSOCKOPT,
-	SOCKET_URING_OP_TX_TIMESTAMP,	/* 6.16 */
+	SOCKET_URING_OP_TX_TIMESTAMP,	/* 6.17 */
 	SOCKET_URING_OP_GETSOCKNAME,	/* 6.19 */
 };
 
 /*
- * SOCKET_URING_OP_TX_TIMESTAMP completions (6.16): one CQE per timestamp,
+ * SOCKET_URING_OP_TX_TIMESTAMP completions (6.17): one CQE per timestamp,
  * its io_timespec in the second half of a 32-byte CQE, and in cqe->flags
  * whether it came from the hardware and which SCM_TSTAMP_* type it is.
  */

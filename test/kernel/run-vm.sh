@@ -36,11 +36,11 @@
 #   KERNEL_EXTRA_FILES   extra files (relative to the top dir) copied into the VM
 #   KERNEL_OFFLINE=1     never call apt; use the newest cached kernel of the series
 #   KERNEL_IMAGE         boot this vmlinuz as it is (no apt, no cache)
-#   ARCH                 the VM's CPU: amd64 (default) or arm64; arm64 boots
-#                        Debian 12's linux-image-cloud-arm64 kernel under
-#                        qemu-system-aarch64 (TCG, -machine virt -cpu max)
-#                        and takes cross-built tests (make cross):
-#                        see "Other CPUs" below
+#   ARCH                 the VM's CPU (or KERNEL_ARCH): amd64 (default) or
+#                        arm64; arm64 boots the series' arm64 cloud kernel
+#                        under qemu-system-aarch64 (TCG, -machine virt,
+#                        -cpu max,pauth-impdef=on, console ttyAMA0) and takes
+#                        cross-built tests (make cross): see "other CPUs"
 
 set -u
 set -o pipefail
@@ -73,16 +73,18 @@ t0=$(date +%s)
 
 # ---------------------------------------------------------------- other CPUs
 # ARCH=arm64: everything that differs from amd64 lives in the arch_*
-# functions below.  The kernel and a static busybox come from Debian 12's
-# arm64 packages through tools/debian-fetch.sh (downloaded and extracted,
-# never installed); the tests' shared libraries are the cross toolchain's
+# functions below (the kernel is get-kernel.sh's, for KERNEL_ARCH).  A
+# static busybox comes from Debian 12's arm64 package through
+# tools/debian-fetch.sh (downloaded and extracted, never installed); the
+# tests' shared libraries are the cross toolchain's
 # (libc6-arm64-cross) and the fetched libcmocka (make cross), since ldd
 # cannot read a foreign binary.
-case ${ARCH:-amd64} in
+case ${KERNEL_ARCH:-${ARCH:-amd64}} in
 amd64|x86_64|x86-64) arch=amd64 ;;
 arm64|aarch64) arch=arm64 ;;
 *) die "ARCH must be amd64 or arm64" ;;
 esac
+export KERNEL_ARCH=$arch     # test/kernel/get-kernel.sh: which kernel
 arch_fetch() {  # arch_fetch ARGS...: tools/debian-fetch.sh for this arch
 	DEBIAN_FETCH_CACHE=${DEBIAN_FETCH_CACHE:-$top/build/debian} \
 		sh "$top/tools/debian-fetch.sh" -a "$arch" "$@"
@@ -108,7 +110,6 @@ arch_busybox() {
 	busybox=$root/bin/busybox
 	[ -x "$busybox" ] || die "no busybox in busybox-static:$arch"
 }
-# The kernel: Debian 12's current 6.1 cloud kernel for the CPU.
 # Where a foreign binary's libraries are found on this machine, and the
 # loader.  The VM gets them in the multiarch layout, /usr/lib/TRIPLE.
 arch_libdirs() {
