@@ -41,6 +41,9 @@ static void test_files_too_many(void **state)
 {
 	struct io_uring ring;
 
+	/* Sparse tables (no array to build) arrived in Linux 5.19. */
+	if (kernel_version() < 5019)
+		T_SKIP("sparse file tables need Linux 5.19");
 	t_ring(&ring, 4, 0);
 	assert_int_equal(io_uring_register_files_sparse(&ring, (1U << 20) + 1),
 			 -EMFILE);
@@ -272,19 +275,32 @@ static int pipe_signal_child(int fd, bool send)
 /*
  * io_uring_prep_write(3): a write to a pipe without a reader raises
  * SIGPIPE, whose default action kills the process before any completion.
- * io_uring_prep_send(3): a send on a socket whose peer is gone completes
- * with -EPIPE and raises nothing (the kernel adds MSG_NOSIGNAL).
+ * That holds where the write runs in the submitting task (checked on 6.12
+ * and 6.18).  On 5.10 it ran in an io-wq worker, and the request just
+ * completed with -EPIPE; kernels in between are not asserted.
  */
-static void test_sigpipe(void **state)
+static void test_sigpipe_write(void **state)
 {
 	int fds[2], status;
 
 	assert_int_equal(pipe(fds), 0);
 	close(fds[0]);
 	status = pipe_signal_child(fds[1], false);
-	assert_true(WIFSIGNALED(status));
-	assert_int_equal(WTERMSIG(status), SIGPIPE);
 	close(fds[1]);
+	if (kernel_version() >= 6012) {
+		assert_true(WIFSIGNALED(status));
+		assert_int_equal(WTERMSIG(status), SIGPIPE);
+	} else if (kernel_version() <= 5010) {
+		assert_true(WIFEXITED(status));
+		assert_int_equal(WEXITSTATUS(status), 0);
+	}
+}
+
+/* io_uring_prep_send(3): a send on a socket whose peer is gone completes
+ * with -EPIPE and raises nothing (the kernel adds MSG_NOSIGNAL). */
+static void test_send_no_sigpipe(void **state)
+{
+	int fds[2], status;
 
 	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, fds), 0);
 	close(fds[1]);
@@ -304,7 +320,8 @@ int main(void)
 		cmocka_unit_test(test_cancel_all_nothing),
 		cmocka_unit_test(test_timeout_update_clock),
 		cmocka_unit_test(test_sendto),
-		cmocka_unit_test(test_sigpipe),
+		cmocka_unit_test(test_sigpipe_write),
+		cmocka_unit_test(test_send_no_sigpipe),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
