@@ -200,8 +200,8 @@ $(B)/liburing-config-version.cmake: cmake/liburing-config-version.cmake.in $(PC_
 	sed -e 's|@version@|$(VERSION)|' -e 's|@major@|$(VERSION_MAJOR)|' \
 	    -e 's|@sizeof_pointer@|$(or $(SIZEOF_POINTER),8)|' $< > $@
 
-# Link pages (".so man3/X.3") are installed as plain files, as they are:
-# man resolves the path against the root of the man tree.
+# Alias pages are symbolic links to the page that documents them (in the
+# same directory); they are installed as links, the others as files.
 MAN_PAGES := $(wildcard man/man1/*.1 man/man2/*.2 man/man3/*.3 man/man7/*.7)
 HEADERS := include/liburing.h $(wildcard include/liburing/*.h)
 SUB_HEADERS := $(wildcard include/liburing/io_uring/*.h)
@@ -228,8 +228,12 @@ ifeq ($(ENABLE_STATIC),yes)
 endif
 	@for page in $(MAN_PAGES); do \
 		sec=$${page#man/man}; sec=$${sec%%/*}; \
-		install -d $(D)$(mandir)/man$$sec && \
-		install -m 644 $$page $(D)$(mandir)/man$$sec/ || exit 1; \
+		install -d $(D)$(mandir)/man$$sec || exit 1; \
+		if [ -L $$page ]; then \
+			ln -sf $$(readlink $$page) $(D)$(mandir)/man$$sec/$${page##*/}; \
+		else \
+			install -m 644 $$page $(D)$(mandir)/man$$sec/; \
+		fi || exit 1; \
 	done
 
 uninstall:

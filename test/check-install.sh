@@ -15,8 +15,8 @@
 #       liburing.so links, the .a files, liburing.pc and liburing-ffi.pc
 #       (under libdevdir/pkgconfig), the CMake package
 #       (libdevdir/cmake/liburing/liburing-config{,-version}.cmake),
-#       bindir/io_uring-info and every man page (mandir/man{1,2,3,7}, .so
-#       link pages as plain files) are installed, identical to the
+#       bindir/io_uring-info and every man page (mandir/man{1,2,3,7},
+#       alias pages as the same symbolic links) are installed, identical to the
 #       sources, and nothing else;
 #     - the installed io_uring-info has no RPATH, needs no liburing.so and
 #       runs;
@@ -25,7 +25,7 @@
 #       other symbol;
 #     - both are hardened: GNU_RELRO and BIND_NOW (full RELRO), GNU_STACK
 #       not executable, stack protector in use, no TEXTREL, no RPATH;
-#     - man renders an installed page, and a .so link page through -M;
+#     - man renders an installed page, and an alias (link) page through -M;
 #     - test/packaging/install-prog.c builds with nothing but
 #       `pkg-config --cflags --libs liburing` pointed at D, takes D's
 #       liburing.h (not the system's), loads D's liburing.so.2 and runs;
@@ -127,7 +127,7 @@ sources="Makefile configure liburing.pc.in liburing-ffi.pc.in LICENSE README \
 if git -C "$top" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
 	git -C "$top" ls-files -co --exclude-standard -- $sources
 else
-	(cd "$top" && find $sources -type f ! -name '*.o' ! -name '*.a' \
+	(cd "$top" && find $sources \( -type f -o -type l \) ! -name '*.o' ! -name '*.a' \
 		! -name '*.so' ! -name '*.so.*' ! -name '*.pc' 2>/dev/null)
 fi | while read -r f; do
 	[ -f "$top/$f" ] && printf '%s\n' "$f"
@@ -148,12 +148,12 @@ version=$major.$minor
 
 # --- the symbol list ---------------------------------------------------------
 
-# Our extensions and the macros are not in liburing's table.
+# Our extensions and the header's own names are not in liburing's table.
 if [ -f "$api_tsv" ]; then
 	awk -F'\t' 'NR > 1 && !/^#/ { print $1 "\t" $3 "\t" $4 }' "$api_tsv" |
 		sort > "$tmp/api"
 	grep -v '^#' "$symbols" |
-		awk -F'\t' '$2 !~ /^URING_EXT/ && $2 != "macro"' |
+		awk -F'\t' '$2 !~ /^URING_EXT/ && $2 != "header"' |
 		sort > "$tmp/ours"
 	if cmp -s "$tmp/api" "$tmp/ours"; then
 		ok "test/packaging/symbols.tsv agrees with liburing-api.tsv"
@@ -197,7 +197,7 @@ check_exports() {
 	lib=$1
 	libname=${lib##*/}
 	grep -v '^#' "$symbols" | awk -F'\t' -v c="$2" \
-		'$c != "-" && $c != "macro" { print $1, $c, "FUNC GLOBAL DEFAULT" }' |
+		'$c != "-" && $c != "header" { print $1, $c, "FUNC GLOBAL DEFAULT" }' |
 		sort > "$tmp/want"
 	exported "$lib" > "$tmp/have"
 	if cmp -s "$tmp/want" "$tmp/have"; then
@@ -332,19 +332,24 @@ check_tree() {
 	check "[$name] no program in $bindir that is not in bin/" \
 		cmp -s "$tmp/bsrc" "$tmp/bdst"
 
-	# Man pages: every page, as a file, unchanged; nothing else.
+	# Man pages: every page unchanged, an alias as the same link; nothing
+	# else.
 	missing=0
 	pages=0
 	for page in "$src"/man/man[0-9]/*.[0-9]; do
 		rel=${page#"$src"/man/}
 		pages=$((pages + 1))
-		same_file "$page" "$dest$mandir/$rel" ||
-			{ echo "    | $mandir/$rel missing or different"; missing=1; }
+		if [ -L "$page" ]; then
+			[ -L "$dest$mandir/$rel" ] &&
+			[ "$(readlink "$page")" = "$(readlink "$dest$mandir/$rel")" ]
+		else
+			same_file "$page" "$dest$mandir/$rel"
+		fi || { echo "    | $mandir/$rel missing or different"; missing=1; }
 	done
 	check "[$name] $pages man pages under $mandir/man{1,2,3,7}" \
 		test "$missing" = 0 -a "$pages" -gt 0
-	(cd "$src/man" && find . -type f -name '*.[0-9]' | sort) > "$tmp/msrc"
-	(cd "$dest$mandir" && find . -type f | sort) > "$tmp/mdst"
+	(cd "$src/man" && find . \( -type f -o -type l \) -name '*.[0-9]' | sort) > "$tmp/msrc"
+	(cd "$dest$mandir" && find . \( -type f -o -type l \) | sort) > "$tmp/mdst"
 	check "[$name] no man page that is not in man/" \
 		cmp -s "$tmp/msrc" "$tmp/mdst"
 }
@@ -560,9 +565,10 @@ if configure_build default --prefix=/usr; then
 	page=$dest$mandir/man3/io_uring_prep_read.3
 	check "[$name] man -l renders io_uring_prep_read(3)" \
 		sh -c "MANPAGER=cat MANWIDTH=80 man -l '$page' 2>/dev/null | grep -q 'io_uring_prep_read - '"
-	link=$(grep -l '^\.so ' "$dest$mandir"/man3/*.3 | head -n 1)
+	link=$(find "$dest$mandir/man3" -type l -name '*.3' | sort | head -n 1)
 	if [ -n "$link" ]; then
-		target=$(sed -n 's/^\.so man3\/\(.*\)\.3$/\1/p' "$link")
+		target=$(readlink "$link")
+		target=${target%.3}
 		page=${link##*/}
 		page=${page%.3}
 		check "[$name] man -M renders link page $page(3) as $target(3)" \
