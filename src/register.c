@@ -28,6 +28,12 @@ static int zero_or_error(int ret)
 	return ret < 0 ? ret : 0;
 }
 
+/* An unregister call that takes no argument: 0 or -errno. */
+static int unregister(struct io_uring *ring, unsigned int opcode)
+{
+	return zero_or_error(ring_register(ring, opcode, NULL, 0));
+}
+
 /* --- Registered ring fd (5.18) ------------------------------------------ */
 
 int io_uring_register_ring_fd(struct io_uring *ring)
@@ -201,8 +207,7 @@ int io_uring_register_buffers_update_tag(struct io_uring *ring,
 
 int io_uring_unregister_buffers(struct io_uring *ring)
 {
-	return zero_or_error(ring_register(ring, IORING_UNREGISTER_BUFFERS,
-					   NULL, 0));
+	return unregister(ring, IORING_UNREGISTER_BUFFERS);
 }
 
 /*
@@ -331,8 +336,7 @@ int io_uring_register_files_update_tag(struct io_uring *ring, unsigned off,
 
 int io_uring_unregister_files(struct io_uring *ring)
 {
-	return zero_or_error(ring_register(ring, IORING_UNREGISTER_FILES,
-					   NULL, 0));
+	return unregister(ring, IORING_UNREGISTER_FILES);
 }
 
 /* Direct descriptors the kernel allocates come from [off, off + len). */
@@ -492,8 +496,7 @@ int io_uring_register_eventfd_async(struct io_uring *ring, int fd)
 
 int io_uring_unregister_eventfd(struct io_uring *ring)
 {
-	return zero_or_error(ring_register(ring, IORING_UNREGISTER_EVENTFD,
-					   NULL, 0));
+	return unregister(ring, IORING_UNREGISTER_EVENTFD);
 }
 
 int io_uring_register_probe(struct io_uring *ring, struct io_uring_probe *p,

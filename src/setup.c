@@ -179,42 +179,45 @@ static unsigned roundup_pow2(unsigned n)
 }
 
 /*
+ * One ring size as the kernel takes it: non-zero, refused above @max
+ * unless IORING_SETUP_CLAMP, then rounded up to a power of two.
+ */
+static int kernel_ring_size(unsigned n, unsigned max, unsigned flags,
+			    unsigned *size)
+{
+	if (!n)
+		return -EINVAL;
+	if (n > max) {
+		if (!(flags & IORING_SETUP_CLAMP))
+			return -EINVAL;
+		n = max;
+	}
+	*size = roundup_pow2(n);
+	return 0;
+}
+
+/*
  * The SQ and CQ sizes the kernel will pick for @entries and @p, so that
  * memory for IORING_SETUP_NO_MMAP rings can be sized before setup.
  */
 static int kernel_ring_sizes(unsigned entries, const struct io_uring_params *p,
 			     unsigned *sq_entries, unsigned *cq_entries)
 {
-	unsigned cq;
+	int ret;
 
-	if (!entries)
-		return -EINVAL;
-	if (entries > KERN_MAX_ENTRIES) {
-		if (!(p->flags & IORING_SETUP_CLAMP))
-			return -EINVAL;
-		entries = KERN_MAX_ENTRIES;
+	ret = kernel_ring_size(entries, KERN_MAX_ENTRIES, p->flags,
+			       sq_entries);
+	if (ret)
+		return ret;
+	if (!(p->flags & IORING_SETUP_CQSIZE)) {
+		*cq_entries = 2 * *sq_entries;
+		return 0;
 	}
-	entries = roundup_pow2(entries);
-
-	if (p->flags & IORING_SETUP_CQSIZE) {
-		cq = p->cq_entries;
-		if (!cq)
-			return -EINVAL;
-		if (cq > KERN_MAX_CQ_ENTRIES) {
-			if (!(p->flags & IORING_SETUP_CLAMP))
-				return -EINVAL;
-			cq = KERN_MAX_CQ_ENTRIES;
-		}
-		cq = roundup_pow2(cq);
-		if (cq < entries)
-			return -EINVAL;
-	} else {
-		cq = 2 * entries;
-	}
-
-	*sq_entries = entries;
-	*cq_entries = cq;
-	return 0;
+	ret = kernel_ring_size(p->cq_entries, KERN_MAX_CQ_ENTRIES, p->flags,
+			       cq_entries);
+	if (ret)
+		return ret;
+	return *cq_entries < *sq_entries ? -EINVAL : 0;
 }
 
 struct mem_layout {
@@ -258,10 +261,8 @@ ssize_t io_uring_memory_size_params(unsigned entries,
 
 ssize_t io_uring_memory_size(unsigned entries, unsigned flags)
 {
-	struct io_uring_params p;
+	struct io_uring_params p = { .flags = flags };
 
-	memset(&p, 0, sizeof(p));
-	p.flags = flags;
 	return io_uring_memory_size_params(entries, &p);
 }
 
@@ -293,10 +294,8 @@ ssize_t io_uring_mlock_size_params(unsigned entries, struct io_uring_params *p)
 
 ssize_t io_uring_mlock_size(unsigned entries, unsigned flags)
 {
-	struct io_uring_params p;
+	struct io_uring_params p = { .flags = flags };
 
-	memset(&p, 0, sizeof(p));
-	p.flags = flags;
 	return io_uring_mlock_size_params(entries, &p);
 }
 

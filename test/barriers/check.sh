@@ -88,25 +88,39 @@ for dir in "$@"; do
 			else emit("release")
 			pend = ""
 		}
+		# A branch shown as "<name>" is a call within the object only if
+		# no relocation follows it: with one, objdump shows offset 0 of
+		# whatever symbol comes first, and the relocation names the target.
+		function flush_call() {
+			if (pt != "") print "C", fn, pt
+			pt = ""
+		}
+		# GCC clones (get_cqe.constprop.0) stand for the function
+		function base(x) {
+			sub(/\.(constprop|isra|part)\.[0-9]+$/, "", x)
+			return x
+		}
 		/^[0-9a-f]+ <[^>]+>:$/ {
 			s = $2; gsub(/[<>:]/, "", s)
-			if (s in isf) { flush_fence(); fn = s; prev = "" }
+			if (s in isf) { flush_call(); flush_fence(); fn = base(s); prev = "" }
 			next
 		}
 		/^\/.*:[0-9]+( \(discriminator [0-9]+\))?$/ { loc = $1; next }
 		fn == "" { next }
 		/R_[A-Z0-9_]*(CALL|JUMP)[A-Z0-9_]*/ {
+			pt = ""
 			c = $NF; sub(/[+-]0x[0-9a-f]+$/, "", c)
-			print "C", fn, c
+			print "C", fn, base(c)
 			next
 		}
 		/^ *[0-9a-f]+:\t/ {
+			flush_call()
 			split($0, p, "\t"); m = p[2]; a = p[3]
 			sub(/ .*/, "", m); gsub(/ /, "", a)
 			if (match($0, /<[^>+]+/)) {
 				t = substr($0, RSTART + 1, RLENGTH - 1)
 				if ((t in isf) && t != fn && m ~ /^(bl|b|jal|j|jalr|jr|call|tail)$/)
-					print "C", fn, t
+					pt = base(t)
 			}
 			if (arch == "aarch64") {
 				if (m ~ /^(ldar|ldapr|ldaxr|ldapur)[bh]?$/) emit("acquire")
@@ -139,7 +153,7 @@ for dir in "$@"; do
 			else if (m ~ /^(amo|lr\.|sc\.).*\.rl$/) emit("release")
 			prev = m
 		}
-		END { flush_fence() }'
+		END { flush_call(); flush_fence() }'
 	done >"$tmp/raw"
 	cat "$dir"/dev/null 2>/dev/null
 	for o in $objs; do
