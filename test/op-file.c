@@ -619,7 +619,9 @@ static void test_statx(void **state)
 	io_uring_prep_statx(t_get_sqe(&ring), AT_FDCWD, path, 0x40000000,
 			    STATX_BASIC_STATS, &stx);
 	assert_int_equal(t_submit_res(&ring), -EINVAL);
-	io_uring_prep_statx(t_get_sqe(&ring), AT_FDCWD, "/nonexistent/x", 0,
+	/* a name in our own directory, which nothing else creates */
+	snprintf(link, sizeof(link), "%s/absent/x", t_tmpdir());
+	io_uring_prep_statx(t_get_sqe(&ring), AT_FDCWD, link, 0,
 			    STATX_BASIC_STATS, &stx);
 	assert_int_equal(t_submit_res(&ring), -ENOENT);
 	io_uring_prep_statx(t_get_sqe(&ring), 999999, "x", 0,
@@ -712,7 +714,7 @@ static void test_fxattr(void **state)
 static void test_xattr_path(void **state)
 {
 	static const char val[] = "by path";
-	char path[512], buf[64];
+	char path[512], absent[600], buf[64];
 	struct io_uring ring;
 	int fd;
 
@@ -745,8 +747,9 @@ static void test_xattr_path(void **state)
 	io_uring_prep_getxattr(t_get_sqe(&ring), "user.none", buf, path,
 			       sizeof(buf));
 	assert_int_equal(t_submit_res(&ring), -ENODATA);
-	io_uring_prep_getxattr(t_get_sqe(&ring), "user.p", buf,
-			       "/nonexistent/file", sizeof(buf));
+	snprintf(absent, sizeof(absent), "%s/absent/file", t_tmpdir());
+	io_uring_prep_getxattr(t_get_sqe(&ring), "user.p", buf, absent,
+			       sizeof(buf));
 	assert_int_equal(t_submit_res(&ring), -ENOENT);
 
 	t_ring_still_works(&ring);
