@@ -401,7 +401,9 @@ static void release_kept(void)
 
 /* --- helpers for scenarios (run clean, between armed sections) --------- */
 
-static struct __kernel_timespec two_secs = { .tv_sec = 2 };
+/* Generous: a wait returns when the completion comes, and valgrind on a
+ * loaded machine is slow. */
+static struct __kernel_timespec ten_secs = { .tv_sec = 10 };
 
 /* Reap @n CQEs with user_data @base .. @base + n - 1, each exactly once. */
 static void reap_ids(struct io_uring *ring, __u64 base, unsigned n)
@@ -412,7 +414,7 @@ static void reap_ids(struct io_uring *ring, __u64 base, unsigned n)
 	int ret;
 
 	for (i = 0; i < n; i++) {
-		ret = io_uring_wait_cqe_timeout(ring, &cqe, &two_secs);
+		ret = io_uring_wait_cqe_timeout(ring, &cqe, &ten_secs);
 		if (ret) {
 			CHECK(ret == 0, "completion %u of %u: %d", i + 1, n, ret);
 			return;
@@ -455,7 +457,16 @@ static void ring_works(struct io_uring *ring)
 
 	queue_nops(ring, 1000, 2);
 	ret = io_uring_submit(ring);
-	CHECK(ret == 2, "submit on the surviving ring: %d", ret);
+	/*
+	 * With SQPOLL the count is what the kernel thread had not yet
+	 * taken when the tail was published (liburing's rule too): under
+	 * valgrind the thread often takes both first.
+	 */
+	if (ring->flags & IORING_SETUP_SQPOLL)
+		CHECK(ret >= 0 && ret <= 2, "submit on the surviving ring: %d",
+		      ret);
+	else
+		CHECK(ret == 2, "submit on the surviving ring: %d", ret);
 	reap_ids(ring, 1000, 2);
 }
 
@@ -805,7 +816,7 @@ static void buf_ring_works(struct io_uring *ring, struct io_uring_buf_ring *br,
 	sqe->flags |= IOSQE_BUFFER_SELECT;
 	sqe->buf_group = (__u16) bgid;
 	io_uring_submit(ring);
-	ret = io_uring_wait_cqe_timeout(ring, &cqe, &two_secs);
+	ret = io_uring_wait_cqe_timeout(ring, &cqe, &ten_secs);
 	CHECK(ret == 0, "wait: %d", ret);
 	if (!ret) {
 		CHECK(cqe->res == 5 && (cqe->flags & IORING_CQE_F_BUFFER),
@@ -1311,7 +1322,7 @@ static void sc_wait(void)
 		struct io_uring_cqe *c;
 
 		/* The timeout's CQE first (or among them), then the NOPs. */
-		ret = io_uring_wait_cqe_timeout(&ring, &c, &two_secs);
+		ret = io_uring_wait_cqe_timeout(&ring, &c, &ten_secs);
 		REQUIRE(ret == 0, "first completion: %d", ret);
 		if (c->user_data == 99) {
 			io_uring_cqe_seen(&ring, c);
@@ -1323,7 +1334,7 @@ static void sc_wait(void)
 			for (i = 0; i < 5; i++) {
 				if (i) {
 					ret = io_uring_wait_cqe_timeout(
-						&ring, &c, &two_secs);
+						&ring, &c, &ten_secs);
 					REQUIRE(ret == 0, "completion: %d", ret);
 				}
 				seen |= 1U << (c->user_data == 99 ? 4 :
