@@ -676,6 +676,26 @@ IOURINGINLINE bool __io_uring_cqe_is_internal(const struct io_uring *ring,
 }
 
 /*
+ * liburing 2.15's step of the CQE readers, also for programs that walk
+ * the CQ themselves: if @cqe is an entry the caller never sees, consume
+ * it.  True when it was consumed and the walk goes on; false for a CQE of
+ * the caller's, or for an internal timeout that failed, whose error is
+ * then in *@err.
+ */
+_LOCAL_INLINE bool io_uring_skip_cqe(struct io_uring *ring,
+				     struct io_uring_cqe *cqe, int *err)
+	LIBURING_NOEXCEPT
+{
+	if (!__io_uring_cqe_is_internal(ring, cqe))
+		return false;
+	/* an expired or refused timeout ends its wait */
+	if (!(cqe->flags & IORING_CQE_F_SKIP) && cqe->res < 0)
+		*err = cqe->res;
+	io_uring_cq_advance(ring, io_uring_cqe_nr(cqe));
+	return !*err;
+}
+
+/*
  * Look at the next CQE without entering the kernel.  Consumes, and never
  * returns, the internal entries above.  Returns 0 with *cqe_ptr NULL when
  * nothing is ready, or the error carried by an internal timeout.
@@ -699,15 +719,10 @@ IOURINGINLINE int __io_uring_peek_cqe(struct io_uring *ring,
 
 		cqe = &ring->cq.cqes[io_uring_cqe_index(ring, head,
 							ring->cq.ring_mask)];
-		if (uring_unlikely(__io_uring_cqe_is_internal(ring, cqe))) {
-			/* an expired or refused timeout ends its wait */
-			if (!(cqe->flags & IORING_CQE_F_SKIP) && cqe->res < 0)
-				err = cqe->res;
-			io_uring_cq_advance(ring, io_uring_cqe_nr(cqe));
-			if (!err)
-				continue;
+		if (uring_unlikely(io_uring_skip_cqe(ring, cqe, &err)))
+			continue;
+		if (err)
 			cqe = NULL;
-		}
 		break;
 	}
 
@@ -743,29 +758,6 @@ IOURINGINLINE int io_uring_wait_cqe(struct io_uring *ring,
 	if (!__io_uring_peek_cqe(ring, cqe_ptr, NULL) && *cqe_ptr)
 		return 0;
 	return io_uring_wait_cqe_nr(ring, cqe_ptr, 1);
-}
-
-/*
- * liburing 2.15's step of the CQE readers, for programs that walk the CQ
- * themselves: if @cqe is an entry the caller never sees (a CQE_MIXED
- * filler, or the library's own timeout on kernels without
- * IORING_FEAT_EXT_ARG), consume it.  True when it was consumed and the
- * walk goes on; false for a CQE of the caller's, or for an internal
- * timeout that failed, whose error is then in *@err.
- */
-_LOCAL_INLINE bool io_uring_skip_cqe(struct io_uring *ring,
-				     struct io_uring_cqe *cqe, int *err)
-	LIBURING_NOEXCEPT
-{
-	if (!(cqe->flags & IORING_CQE_F_SKIP)) {
-		if ((ring->features & IORING_FEAT_EXT_ARG) ||
-		    cqe->user_data != LIBURING_UDATA_TIMEOUT)
-			return false;
-		if (cqe->res < 0)
-			*err = cqe->res;
-	}
-	io_uring_cq_advance(ring, io_uring_cqe_nr(cqe));
-	return !*err;
 }
 
 /* ---------------------------------------------------------------------------
