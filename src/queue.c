@@ -120,6 +120,8 @@ struct get_data {
 	size_t sz;
 	bool has_ts;		/* the wait is bounded: give up after one */
 	void *arg;
+	/* what arg points at for an IORING_ENTER_EXT_ARG wait */
+	struct io_uring_getevents_arg ext;
 };
 
 /*
@@ -322,17 +324,16 @@ static int get_cqe_ext_arg(struct io_uring *ring,
 			   struct __kernel_timespec *ts, unsigned min_wait_usec,
 			   sigset_t *sigmask)
 {
-	struct io_uring_getevents_arg arg = {
+	data->ext = (struct io_uring_getevents_arg) {
 		.sigmask	= (unsigned long) sigmask,
 		.sigmask_sz	= _NSIG / 8,
 		.min_wait_usec	= min_wait_usec,
 		.ts		= (unsigned long) ts,
 	};
-
 	data->get_flags = IORING_ENTER_EXT_ARG;
-	data->sz = sizeof(arg);
+	data->sz = sizeof(data->ext);
 	data->has_ts = ts != NULL;
-	data->arg = &arg;
+	data->arg = &data->ext;
 	return get_cqe(ring, cqe_ptr, data);
 }
 
