@@ -210,6 +210,14 @@ static bool json_valid(const char *text)
 	return end && *json_ws(end) == '\0';
 }
 
+/* io_uring-info --json into @out: it must exit @status and parse. */
+static void run_json(bool deny_setup, int status, char *out)
+{
+	assert_int_equal(run_tool("--json", deny_setup, out, OUT_MAX), status);
+	if (!json_valid(out))
+		fail_msg("--json output does not parse:\n%s", out);
+}
+
 /* --- tests -------------------------------------------------------------- */
 
 static void test_json_checker(void **state)
@@ -297,7 +305,7 @@ static void test_json(void **state)
 	struct io_uring_probe *probe;
 	char *out = malloc(OUT_MAX), *p, *end;
 	bool seen[256] = { false };
-	int listed = 0, status;
+	int listed = 0;
 
 	(void) state;
 	find_tool();
@@ -305,10 +313,7 @@ static void test_json(void **state)
 	probe = io_uring_get_probe();
 	if (!probe)
 		T_SKIP("no opcode probe (IORING_REGISTER_PROBE, Linux 5.6)");
-	status = run_tool("--json", false, out, OUT_MAX);
-	assert_int_equal(status, 0);
-	if (!json_valid(out))
-		fail_msg("--json output does not parse:\n%s", out);
+	run_json(false, 0, out);
 	assert_non_null(strstr(out, "\"usable\": true,"));
 	assert_non_null(strstr(out, "\"setup_error\": null,"));
 	assert_non_null(strstr(out, "\"kernel\": \""));
@@ -373,10 +378,7 @@ static void test_seccomp_denied(void **state)
 	(void) state;
 	find_tool();
 	assert_non_null(out);
-	status = run_tool("--json", true, out, OUT_MAX);
-	assert_int_equal(status, 1);
-	if (!json_valid(out))
-		fail_msg("--json output does not parse:\n%s", out);
+	run_json(true, 1, out);
 	assert_non_null(strstr(out, "\"usable\": false,"));
 	assert_non_null(strstr(out, "\"name\": \"EPERM\""));
 	assert_non_null(strstr(out, "\"seccomp\": 2,"));
