@@ -18,6 +18,7 @@
 
 CROSS_ARCHES := aarch64 riscv64
 CROSS_PKGS := gcc-aarch64-linux-gnu gcc-riscv64-linux-gnu \
+	libc6-dev-arm64-cross libc6-dev-riscv64-cross \
 	binutils-aarch64-linux-gnu binutils-riscv64-linux-gnu clang file
 CROSS_FETCH := DEBIAN_FETCH_CACHE=$(or $(DEBIAN_FETCH_CACHE),$(CURDIR)/build/debian) \
 	sh tools/debian-fetch.sh
