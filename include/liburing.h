@@ -882,8 +882,13 @@ IOURINGINLINE struct io_uring_sqe *_io_uring_get_sqe(struct io_uring *ring)
 
 	/* at or before the limit, as a signed distance (see above) */
 	if (uring_likely((int) (sq->sqe_limit - tail) >= 0)) {
+		/*
+		 * Incremented in place rather than stored as tail + 1:
+		 * compilers then emit one add to memory and keep @tail for
+		 * the index, one instruction less per SQE (callgrind).
+		 */
+		sq->sqe_tail++;
 		sqe = &sq->sqes[tail & sq->ring_mask];
-		sq->sqe_tail = tail + 1;
 	} else {
 		sqe = __io_uring_next_sqe_slow(ring);
 		if (!sqe)
