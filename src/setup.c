@@ -30,30 +30,37 @@ static size_t cqe_bytes(unsigned flags)
 	return sizeof(struct io_uring_cqe) << io_uring_cqe_shift_from_flags(flags);
 }
 
-/* Point the user-side view at the kernel fields in the mapped rings. */
+/* A kernel field at @offset in a mapped ring. */
+static unsigned *ring_field(void *ring, __u32 offset)
+{
+	return (unsigned *) ((char *) ring + offset);
+}
+
+/*
+ * Point the user-side view at the kernel fields in the mapped rings.  Both
+ * rings have a head, a tail, a mask and a size; then each has its own.
+ */
 static void ring_setup_pointers(struct io_uring_params *p,
 				struct io_uring_sq *sq, struct io_uring_cq *cq)
 {
-	char *sq_ring = sq->ring_ptr;
-	char *cq_ring = cq->ring_ptr;
+	sq->khead = ring_field(sq->ring_ptr, p->sq_off.head);
+	cq->khead = ring_field(cq->ring_ptr, p->cq_off.head);
+	sq->ktail = ring_field(sq->ring_ptr, p->sq_off.tail);
+	cq->ktail = ring_field(cq->ring_ptr, p->cq_off.tail);
+	sq->kring_mask = ring_field(sq->ring_ptr, p->sq_off.ring_mask);
+	cq->kring_mask = ring_field(cq->ring_ptr, p->cq_off.ring_mask);
+	sq->kring_entries = ring_field(sq->ring_ptr, p->sq_off.ring_entries);
+	cq->kring_entries = ring_field(cq->ring_ptr, p->cq_off.ring_entries);
 
-	sq->khead = (unsigned *) (sq_ring + p->sq_off.head);
-	sq->ktail = (unsigned *) (sq_ring + p->sq_off.tail);
-	sq->kring_mask = (unsigned *) (sq_ring + p->sq_off.ring_mask);
-	sq->kring_entries = (unsigned *) (sq_ring + p->sq_off.ring_entries);
-	sq->kflags = (unsigned *) (sq_ring + p->sq_off.flags);
-	sq->kdropped = (unsigned *) (sq_ring + p->sq_off.dropped);
+	sq->kflags = ring_field(sq->ring_ptr, p->sq_off.flags);
+	sq->kdropped = ring_field(sq->ring_ptr, p->sq_off.dropped);
 	if (!(p->flags & IORING_SETUP_NO_SQARRAY))
-		sq->array = (unsigned *) (sq_ring + p->sq_off.array);
-
-	cq->khead = (unsigned *) (cq_ring + p->cq_off.head);
-	cq->ktail = (unsigned *) (cq_ring + p->cq_off.tail);
-	cq->kring_mask = (unsigned *) (cq_ring + p->cq_off.ring_mask);
-	cq->kring_entries = (unsigned *) (cq_ring + p->cq_off.ring_entries);
-	cq->koverflow = (unsigned *) (cq_ring + p->cq_off.overflow);
-	cq->cqes = (struct io_uring_cqe *) (cq_ring + p->cq_off.cqes);
-	if (p->cq_off.flags)
-		cq->kflags = (unsigned *) (cq_ring + p->cq_off.flags);
+		sq->array = ring_field(sq->ring_ptr, p->sq_off.array);
+	cq->koverflow = ring_field(cq->ring_ptr, p->cq_off.overflow);
+	cq->cqes = (struct io_uring_cqe *) (void *)
+		ring_field(cq->ring_ptr, p->cq_off.cqes);
+	if (p->cq_off.flags)	/* 5.8 */
+		cq->kflags = ring_field(cq->ring_ptr, p->cq_off.flags);
 
 	sq->ring_mask = *sq->kring_mask;
 	sq->ring_entries = *sq->kring_entries;
