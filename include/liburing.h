@@ -740,14 +740,26 @@ IOURINGINLINE int io_uring_wait_cqe_nr(struct io_uring *ring,
 	return __io_uring_get_cqe(ring, cqe_ptr, 0, wait_nr, NULL);
 }
 
+/*
+ * A ready CQE without a system call, else io_uring_wait_cqe_nr(@wait_nr);
+ * with 0 that enters the kernel only for overflowed CQEs, pending task
+ * work or, on IOPOLL rings, to reap completions.
+ */
+IOURINGINLINE int __io_uring_ready_cqe(struct io_uring *ring,
+				       struct io_uring_cqe **cqe_ptr,
+				       unsigned wait_nr) LIBURING_NOEXCEPT
+{
+	if (!__io_uring_peek_cqe(ring, cqe_ptr, NULL) && *cqe_ptr)
+		return 0;
+	return io_uring_wait_cqe_nr(ring, cqe_ptr, wait_nr);
+}
+
 /* The next CQE if one is ready, else -EAGAIN. */
 IOURINGINLINE int io_uring_peek_cqe(struct io_uring *ring,
 				    struct io_uring_cqe **cqe_ptr)
 	LIBURING_NOEXCEPT
 {
-	if (!__io_uring_peek_cqe(ring, cqe_ptr, NULL) && *cqe_ptr)
-		return 0;
-	return io_uring_wait_cqe_nr(ring, cqe_ptr, 0);
+	return __io_uring_ready_cqe(ring, cqe_ptr, 0);
 }
 
 /* The next CQE, waiting for one if none is ready. */
@@ -755,9 +767,7 @@ IOURINGINLINE int io_uring_wait_cqe(struct io_uring *ring,
 				    struct io_uring_cqe **cqe_ptr)
 	LIBURING_NOEXCEPT
 {
-	if (!__io_uring_peek_cqe(ring, cqe_ptr, NULL) && *cqe_ptr)
-		return 0;
-	return io_uring_wait_cqe_nr(ring, cqe_ptr, 1);
+	return __io_uring_ready_cqe(ring, cqe_ptr, 1);
 }
 
 /* ---------------------------------------------------------------------------
@@ -2064,6 +2074,17 @@ IOURINGINLINE void io_uring_prep_waitid(struct io_uring_sqe *sqe,
 }
 #endif
 
+/* FUTEX_WAKE and FUTEX_WAIT take the same fields; @op tells them apart. */
+IOURINGINLINE void __io_uring_prep_futex(int op, struct io_uring_sqe *sqe,
+					 const uint32_t *futex, uint64_t val,
+					 uint64_t mask, uint32_t futex_flags,
+					 unsigned int flags) LIBURING_NOEXCEPT
+{
+	io_uring_prep_rw(op, sqe, (int) futex_flags, futex, 0, val);
+	sqe->futex_flags = flags;
+	sqe->addr3 = mask;
+}
+
 /* FUTEX_WAKE (6.7): wake up to @val waiters; res is the number woken. */
 IOURINGINLINE void io_uring_prep_futex_wake(struct io_uring_sqe *sqe,
 					    const uint32_t *futex,
@@ -2072,10 +2093,8 @@ IOURINGINLINE void io_uring_prep_futex_wake(struct io_uring_sqe *sqe,
 					    unsigned int flags)
 	LIBURING_NOEXCEPT
 {
-	io_uring_prep_rw(IORING_OP_FUTEX_WAKE, sqe, (int) futex_flags, futex,
-			 0, val);
-	sqe->futex_flags = flags;
-	sqe->addr3 = mask;
+	__io_uring_prep_futex(IORING_OP_FUTEX_WAKE, sqe, futex, val, mask,
+			      futex_flags, flags);
 }
 
 /* FUTEX_WAIT (6.7): wait while *@futex == @val. */
@@ -2086,10 +2105,8 @@ IOURINGINLINE void io_uring_prep_futex_wait(struct io_uring_sqe *sqe,
 					    unsigned int flags)
 	LIBURING_NOEXCEPT
 {
-	io_uring_prep_rw(IORING_OP_FUTEX_WAIT, sqe, (int) futex_flags, futex,
-			 0, val);
-	sqe->futex_flags = flags;
-	sqe->addr3 = mask;
+	__io_uring_prep_futex(IORING_OP_FUTEX_WAIT, sqe, futex, val, mask,
+			      futex_flags, flags);
 }
 
 /* FUTEX_WAITV (6.7): res is the index of the futex that woke. */
