@@ -563,9 +563,14 @@ struct io_uring_sqe *io_uring_get_sqes(struct io_uring *ring, unsigned n)
 		return NULL;
 	/*
 	 * Fillers after an unsubmitted SQE that links onwards would join
-	 * its chain in place of the caller's next request.
+	 * its chain in place of the caller's next request.  On SQE_MIXED
+	 * rings the slot before the tail may be the second half of a
+	 * 128-byte SQE, payload rather than flags: there the wrap waits
+	 * until the pending SQEs are submitted.
 	 */
 	if (pad && sq->sqe_tail != sq->sqe_head) {
+		if (ring->flags & IORING_SETUP_SQE_MIXED)
+			return NULL;
 		sqe = &sq->sqes[((sq->sqe_tail - 1) & sq->ring_mask) << shift];
 		if (sqe->flags & (IOSQE_IO_LINK | IOSQE_IO_HARDLINK))
 			return NULL;

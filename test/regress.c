@@ -12,6 +12,9 @@
  *    tail has passed the word or the word is zero, no SQE may be handed
  *    out without room, and none at the wrong place on SQE128 rings.
  *
+ *  - io_uring_get_sqes() (extension) on an SQE_MIXED ring at the wrap:
+ *    the same slot decided whether a filler would join a link chain.
+ *
  * Bug 4, liburing.h defining feature-test macros, is a compile-time
  * property: test/check-headers.sh checks it.
  */
@@ -232,6 +235,65 @@ static void test_get_sqe128_mixed_wrap_full(void **state)
 	io_uring_queue_exit(&ring);
 }
 
+/*
+ * SQE_MIXED: io_uring_get_sqes() must not put a filler after a pending
+ * 128-byte SQE that links onwards (the filler would end the chain in
+ * place of the caller's request), although the slot before the tail, the
+ * SQE's second half, shows no link flag.  Once it is submitted the wrap
+ * goes ahead.
+ */
+static void test_get_sqes_mixed_wrap_after_linked_big_sqe(void **state)
+{
+	struct io_uring_sqe *sqe;
+	struct io_uring_cqe cqes[2];
+	struct io_uring ring;
+	unsigned i, tail;
+
+	t_ring(&ring, 8, IORING_SETUP_SQE_MIXED);
+	for (i = 0; i < 5; i++)
+		t_queue_nop(&ring, 820 + i);
+	submit_expect_tags(&ring, 820, 5);	/* head = tail = 5 */
+
+	sqe = io_uring_get_sqe128(&ring);		/* slots 5 and 6 */
+	assert_ptr_equal(sqe, &ring.sq.sqes[5]);
+	io_uring_prep_nop128(sqe);
+	io_uring_sqe_set_data64(sqe, 830);
+	sqe->flags |= IOSQE_IO_LINK;
+	assert_int_equal(sqe[1].flags, 0);		/* what slot 6 shows */
+
+	tail = ring.sq.sqe_tail;
+	assert_null(io_uring_get_sqes(&ring, 2));	/* 7 would be a filler */
+	assert_int_equal(ring.sq.sqe_tail, tail);
+
+	sqe = io_uring_get_sqes(&ring, 1);		/* slot 7: no filler */
+	assert_ptr_equal(sqe, &ring.sq.sqes[7]);
+	io_uring_prep_nop(sqe);
+	io_uring_sqe_set_data64(sqe, 831);
+	assert_true(io_uring_submit(&ring) > 0);
+	t_reap(&ring, cqes, 2);
+	assert_int_equal(cqes[0].user_data, 830);
+	assert_int_equal(cqes[0].res, 0);
+	assert_int_equal(cqes[1].user_data, 831);
+	assert_int_equal(cqes[1].res, 0);
+
+	/* nothing pending at slot 7: a filler there, the two from slot 0 */
+	for (i = 0; i < 7; i++)
+		t_queue_nop(&ring, 832 + i);		/* slots 0 to 6 */
+	submit_expect_tags(&ring, 832, 7);
+	sqe = io_uring_get_sqes(&ring, 2);
+	assert_ptr_equal(sqe, &ring.sq.sqes[0]);
+	io_uring_prep_nop(&sqe[0]);
+	io_uring_sqe_set_data64(&sqe[0], 838);
+	io_uring_prep_nop(&sqe[1]);
+	io_uring_sqe_set_data64(&sqe[1], 839);
+	assert_int_equal(io_uring_submit(&ring), 3);	/* with the filler */
+	t_reap(&ring, cqes, 2);
+	assert_int_equal(cqes[0].user_data, 838);
+	assert_int_equal(cqes[1].user_data, 839);
+	t_expect_no_cqe(&ring, 20);
+	io_uring_queue_exit(&ring);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -240,6 +302,7 @@ int main(void)
 		cmocka_unit_test(test_sq_limit_sqe128_foreign_tail),
 		cmocka_unit_test(test_get_sqe128_mixed_wrap_after_big_sqe),
 		cmocka_unit_test(test_get_sqe128_mixed_wrap_full),
+		cmocka_unit_test(test_get_sqes_mixed_wrap_after_linked_big_sqe),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
