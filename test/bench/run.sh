@@ -84,9 +84,13 @@ instr() {	# instr BIN ROUNDS BATCH MODE -> Ir
 }
 
 measure() {
+	# the syscall instruction in place: x86-64 only (uring-bench.c)
+	insn=
+	[ "$(uname -m)" = x86_64 ] && insn=yes
 	for b in 1 8 32 128; do
 		group "nop$b" "ours:nop:$b:plain" "ref:nop:$b:plain" \
-			"old:nop:$b:plain" "raw:nop:$b:raw"
+			"old:nop:$b:plain" "raw:nop:$b:raw" \
+			${insn:+"rawinsn:nop:$b:rawinsn"}
 		group "nop${b}r" "ours:nop:$b:regfd" "ref:nop:$b:regfd" \
 			"old:nop:$b:regfd"
 	done
@@ -266,6 +270,9 @@ END {
 		    1e-6, "nop" b "r", "ours", "ref", "old")
 		row("  vs raw system calls", "Mop/s", 1e-6, "nop" b,
 		    "ours", "raw", "")
+		if (("nop" b, "rawinsn", 1) in val)
+			row("  raw: libc vs syscall in place", "Mop/s", 1e-6,
+			    "nop" b, "raw", "rawinsn", "")
 	}
 	for (d = 1; d <= 32; d += 31) {
 		g = "read" d

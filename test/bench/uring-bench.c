@@ -9,7 +9,7 @@
  * binaries is the library: its inline helpers and its functions.
  *
  *	uring-bench info
- *	uring-bench [OPTIONS] nop BATCH plain|regfd|raw
+ *	uring-bench [OPTIONS] nop BATCH plain|regfd|raw|rawinsn
  *	uring-bench [OPTIONS] read ENGINE DEPTH FILE
  *		ENGINE: uring, uring-regfile, uring-fixed, pread, libaio
  *	uring-bench [OPTIONS] echo uring|epoll CONNS
@@ -27,7 +27,9 @@
  * one); the echo client runs on another.
  *
  * "raw" is the same NOP loop on the system calls alone, with no library:
- * the floor any library's helpers are measured against.  "setup" is ring
+ * the floor any library's helpers are measured against.  "rawinsn" (x86-64
+ * only) enters the kernel with the syscall instruction in place instead
+ * of through libc's syscall(): what calling libc costs per system call.  "setup" is ring
  * creation and teardown per second (io_uring_queue_init and
  * io_uring_queue_exit); "ring-memory" prints the KiB one ring adds to the
  * process's mappings and to its locked memory.
@@ -353,7 +355,34 @@ static void raw_ring_init(struct raw_ring *r)
 	r->tail = *r->sq_tail;
 }
 
-static inline unsigned raw_round(struct raw_ring *r, unsigned batch)
+/*
+ * io_uring_enter(fd, n, n, GETEVENTS) with the syscall instruction in
+ * place, -errno on failure; -ENOSYS but on x86-64.  The library never does
+ * this (it calls libc); here it measures what that costs.
+ */
+static inline long raw_enter_insn(int fd, unsigned n)
+{
+#ifdef __x86_64__
+	register long r10 __asm__("r10") = IORING_ENTER_GETEVENTS;
+	register long r8 __asm__("r8") = 0;
+	register long r9 __asm__("r9") = 0;
+	long ret = __NR_io_uring_enter;
+
+	__asm__ volatile("syscall"
+			 : "+a" (ret)
+			 : "D" ((long) fd), "S" ((long) n), "d" ((long) n),
+			   "r" (r10), "r" (r8), "r" (r9)
+			 : "rcx", "r11", "memory");
+	return ret;
+#else
+	(void) fd;
+	(void) n;
+	return -ENOSYS;
+#endif
+}
+
+static inline unsigned raw_round(struct raw_ring *r, unsigned batch,
+				 bool insn)
 {
 	unsigned i, head, tail;
 	long ret;
@@ -366,10 +395,16 @@ static inline unsigned raw_round(struct raw_ring *r, unsigned batch)
 		sqe->user_data = i;
 	}
 	__atomic_store_n(r->sq_tail, r->tail, __ATOMIC_RELEASE);
-	ret = syscall(__NR_io_uring_enter, r->fd, batch, batch,
-		      IORING_ENTER_GETEVENTS, NULL, 0);
-	if (ret < 0)
-		die("io_uring_enter", errno);
+	if (insn) {
+		ret = raw_enter_insn(r->fd, batch);
+		if (ret < 0)
+			die("io_uring_enter", (int) -ret);
+	} else {
+		ret = syscall(__NR_io_uring_enter, r->fd, batch, batch,
+			      IORING_ENTER_GETEVENTS, NULL, 0);
+		if (ret < 0)
+			die("io_uring_enter", errno);
+	}
 	head = *r->cq_head;
 	tail = __atomic_load_n(r->cq_tail, __ATOMIC_ACQUIRE);
 	for (i = head; i != tail; i++)
@@ -379,7 +414,7 @@ static inline unsigned raw_round(struct raw_ring *r, unsigned batch)
 	return tail - head;
 }
 
-static int cmd_nop_raw(unsigned batch)
+static int cmd_nop_raw(unsigned batch, bool insn)
 {
 	unsigned long long ops = 0;
 	struct raw_ring r;
@@ -391,7 +426,7 @@ static int cmd_nop_raw(unsigned batch)
 	t.cpu_rate = true;
 	do {
 		for (i = 0; i < every; i++)
-			ops += raw_round(&r, batch);
+			ops += raw_round(&r, batch, insn);
 	} while (timed_check(&t, ops));
 	close(r.fd);
 	printf("%.1f\n", timed_rate(&t));
@@ -405,7 +440,7 @@ static int cmd_nop_raw_count(unsigned long iters, unsigned batch)
 
 	raw_ring_init(&r);
 	for (i = 0; i < iters; i++)
-		raw_round(&r, batch);
+		raw_round(&r, batch, false);
 	close(r.fd);
 	return 0;
 }
@@ -1001,7 +1036,7 @@ static void usage(void)
 		"usage: uring-bench [-t SECS | -n OPS] [-c CPU] [-v] MODE"
 		" ARGS...\n"
 		"  info\n"
-		"  nop BATCH plain|regfd|raw\n"
+		"  nop BATCH plain|regfd|raw|rawinsn\n"
 		"  read uring|uring-regfile|uring-fixed|pread|libaio DEPTH"
 		" FILE\n"
 		"  echo uring|epoll CONNS\n"
@@ -1073,7 +1108,11 @@ int main(int argc, char *argv[])
 				     argc == 4 && !strcmp(argv[3], "regfd"));
 	pin(cpu);
 	if (!strcmp(mode, "nop") && argc == 3 && !strcmp(argv[2], "raw"))
-		return cmd_nop_raw((unsigned) arg_num(argv[1], 1, MAX_DEPTH));
+		return cmd_nop_raw((unsigned) arg_num(argv[1], 1, MAX_DEPTH),
+				   false);
+	if (!strcmp(mode, "nop") && argc == 3 && !strcmp(argv[2], "rawinsn"))
+		return cmd_nop_raw((unsigned) arg_num(argv[1], 1, MAX_DEPTH),
+				   true);
 	if (!strcmp(mode, "setup") && argc == 2)
 		return cmd_setup((unsigned) arg_num(argv[1], 1, 32768));
 	if (!strcmp(mode, "nop") && argc == 3 &&
