@@ -47,8 +47,8 @@ cross_make = $(MAKE) --no-print-directory B=$(4) CROSS_ARCH=$(1) CC='$(2)' \
 CROSS_CLANG = clang --target=$(1)-linux-gnu
 
 cross: cross-deps
-	+@$(call cross_make,aarch64,aarch64-linux-gnu-gcc,aarch64-linux-gnu-ar,build/cross-aarch64,lib tests)
-	+@$(call cross_make,aarch64,$(call CROSS_CLANG,aarch64),aarch64-linux-gnu-ar,build/cross-aarch64-clang,lib tests)
+	+@$(call cross_make,aarch64,aarch64-linux-gnu-gcc,aarch64-linux-gnu-ar,build/cross-aarch64,lib tests programs)
+	+@$(call cross_make,aarch64,$(call CROSS_CLANG,aarch64),aarch64-linux-gnu-ar,build/cross-aarch64-clang,lib tests programs)
 	+@$(call cross_make,riscv64,riscv64-linux-gnu-gcc,riscv64-linux-gnu-ar,build/cross-riscv64,lib cross-test-objs)
 	+@$(call cross_make,riscv64,$(call CROSS_CLANG,riscv64),riscv64-linux-gnu-ar,build/cross-riscv64-clang,lib cross-test-objs)
 	@for d in $(CROSS_BUILDS); do \
@@ -105,15 +105,18 @@ check-barriers: cross-deps
 # build's tests.  The whole suite takes about two minutes here (one under
 # TCG, one fetching and packing), so CI runs all of it.
 CROSS_ARM64_TESTS := $(patsubst test/%.c,build/cross-aarch64/test/%.t,$(TEST_SRCS))
+# test/tool-info.t runs ../bin/io_uring-info beside its own directory
+CROSS_ARM64_PROGS := $(patsubst bin/%.c,build/cross-aarch64/bin/%,$(PROG_SRCS))
 .PHONY: cross-arm64 test-kernel-arm64
 ci-targets += test-kernel-arm64
 
 cross-arm64: cross-deps
-	+@$(call cross_make,aarch64,aarch64-linux-gnu-gcc,aarch64-linux-gnu-ar,build/cross-aarch64,lib tests)
+	+@$(call cross_make,aarch64,aarch64-linux-gnu-gcc,aarch64-linux-gnu-ar,build/cross-aarch64,lib tests programs)
 
 ifneq ($(filter arm64 aarch64,$(ARCH)),)
 KERNEL_TESTS := $(CROSS_ARM64_TESTS)
 test-kernel: cross-arm64
+test-kernel: export KERNEL_EXTRA_FILES = $(CROSS_ARM64_PROGS)
 endif
 
 test-kernel-arm64:
