@@ -271,7 +271,7 @@ END {
 		row("  vs raw system calls", "Mop/s", 1e-6, "nop" b,
 		    "ours", "raw", "")
 		if (("nop" b, "rawinsn", 1) in val)
-			row("  raw: libc vs syscall in place", "Mop/s", 1e-6,
+			row("  raw, libc vs syscall insn", "Mop/s", 1e-6,
 			    "nop" b, "raw", "rawinsn", "")
 	}
 	for (d = 1; d <= 32; d += 31) {
