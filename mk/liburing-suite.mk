@@ -1,0 +1,12 @@
+# liburing's own test suite, built against this library and run on the
+# host's kernel, each failure checked against liburing 2.15 on the same
+# kernel: test/liburing-suite/run.sh.  About six minutes.
+#
+#   make check-liburing-suite
+#   make check-liburing-suite SUITE_TESTS='poll.t timeout.t'
+
+.PHONY: check-liburing-suite
+ci-targets += check-liburing-suite
+
+check-liburing-suite: lib
+	sh test/liburing-suite/run.sh $(B)/src $(SUITE_TESTS)
