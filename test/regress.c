@@ -171,6 +171,40 @@ static void test_sq_limit_sqe128_foreign_tail(void **state)
 	io_uring_queue_exit(&ring);
 }
 
+/* Two CQEs, @tag then @tag + 1, both successful. */
+static void reap_two_in_order(struct io_uring *ring, __u64 tag)
+{
+	struct io_uring_cqe cqes[2];
+
+	t_reap(ring, cqes, 2);
+	assert_int_equal(cqes[0].user_data, tag);
+	assert_int_equal(cqes[0].res, 0);
+	assert_int_equal(cqes[1].user_data, tag + 1);
+	assert_int_equal(cqes[1].res, 0);
+}
+
+/*
+ * An SQE_MIXED ring of 8 with head and tail at slot 5 (NOPs @tag.. reaped)
+ * and a 128-byte NOP tagged @tag + 10 in slots 5 and 6, not submitted.
+ */
+static struct io_uring_sqe *mixed_ring_big_sqe_at_5(struct io_uring *ring,
+						    __u64 tag)
+{
+	struct io_uring_sqe *sqe;
+	unsigned i;
+
+	t_ring(ring, 8, IORING_SETUP_SQE_MIXED);
+	for (i = 0; i < 5; i++)
+		t_queue_nop(ring, tag + i);
+	submit_expect_tags(ring, tag, 5);	/* head = tail = 5 */
+
+	sqe = io_uring_get_sqe128(ring);		/* slots 5 and 6 */
+	assert_ptr_equal(sqe, &ring->sq.sqes[5]);
+	io_uring_prep_nop128(sqe);
+	io_uring_sqe_set_data64(sqe, tag + 10);
+	return sqe;
+}
+
 /*
  * SQE_MIXED (6.19): a 128-byte SQE whose first half would be the last
  * slot takes slot 0 and the slot before it becomes a NOP that posts no
@@ -181,19 +215,9 @@ static void test_sq_limit_sqe128_foreign_tail(void **state)
 static void test_get_sqe128_mixed_wrap_after_big_sqe(void **state)
 {
 	struct io_uring_sqe *sqe;
-	struct io_uring_cqe cqes[2];
 	struct io_uring ring;
-	unsigned i;
 
-	t_ring(&ring, 8, IORING_SETUP_SQE_MIXED);
-	for (i = 0; i < 5; i++)
-		t_queue_nop(&ring, 700 + i);
-	submit_expect_tags(&ring, 700, 5);	/* head = tail = 5 */
-
-	sqe = io_uring_get_sqe128(&ring);		/* slots 5 and 6 */
-	assert_ptr_equal(sqe, &ring.sq.sqes[5]);
-	io_uring_prep_nop128(sqe);
-	io_uring_sqe_set_data64(sqe, 800);
+	sqe = mixed_ring_big_sqe_at_5(&ring, 790);	/* tagged 800 */
 	sqe[1].flags = IOSQE_IO_LINK;			/* payload byte */
 
 	sqe = io_uring_get_sqe128(&ring);		/* 7 is a filler */
@@ -204,11 +228,7 @@ static void test_get_sqe128_mixed_wrap_after_big_sqe(void **state)
 	assert_true(ring.sq.sqes[7].flags & IOSQE_CQE_SKIP_SUCCESS);
 
 	assert_true(io_uring_submit(&ring) > 0);
-	t_reap(&ring, cqes, 2);
-	assert_int_equal(cqes[0].user_data, 800);
-	assert_int_equal(cqes[0].res, 0);
-	assert_int_equal(cqes[1].user_data, 801);
-	assert_int_equal(cqes[1].res, 0);
+	reap_two_in_order(&ring, 800);
 	t_expect_no_cqe(&ring, 20);
 	io_uring_queue_exit(&ring);
 }
@@ -245,19 +265,10 @@ static void test_get_sqe128_mixed_wrap_full(void **state)
 static void test_get_sqes_mixed_wrap_after_linked_big_sqe(void **state)
 {
 	struct io_uring_sqe *sqe;
-	struct io_uring_cqe cqes[2];
 	struct io_uring ring;
 	unsigned i, tail;
 
-	t_ring(&ring, 8, IORING_SETUP_SQE_MIXED);
-	for (i = 0; i < 5; i++)
-		t_queue_nop(&ring, 820 + i);
-	submit_expect_tags(&ring, 820, 5);	/* head = tail = 5 */
-
-	sqe = io_uring_get_sqe128(&ring);		/* slots 5 and 6 */
-	assert_ptr_equal(sqe, &ring.sq.sqes[5]);
-	io_uring_prep_nop128(sqe);
-	io_uring_sqe_set_data64(sqe, 830);
+	sqe = mixed_ring_big_sqe_at_5(&ring, 820);	/* tagged 830 */
 	sqe->flags |= IOSQE_IO_LINK;
 	assert_int_equal(sqe[1].flags, 0);		/* what slot 6 shows */
 
@@ -270,11 +281,7 @@ static void test_get_sqes_mixed_wrap_after_linked_big_sqe(void **state)
 	io_uring_prep_nop(sqe);
 	io_uring_sqe_set_data64(sqe, 831);
 	assert_true(io_uring_submit(&ring) > 0);
-	t_reap(&ring, cqes, 2);
-	assert_int_equal(cqes[0].user_data, 830);
-	assert_int_equal(cqes[0].res, 0);
-	assert_int_equal(cqes[1].user_data, 831);
-	assert_int_equal(cqes[1].res, 0);
+	reap_two_in_order(&ring, 830);
 
 	/* nothing pending at slot 7: a filler there, the two from slot 0 */
 	for (i = 0; i < 7; i++)
@@ -287,9 +294,7 @@ static void test_get_sqes_mixed_wrap_after_linked_big_sqe(void **state)
 	io_uring_prep_nop(&sqe[1]);
 	io_uring_sqe_set_data64(&sqe[1], 839);
 	assert_int_equal(io_uring_submit(&ring), 3);	/* with the filler */
-	t_reap(&ring, cqes, 2);
-	assert_int_equal(cqes[0].user_data, 838);
-	assert_int_equal(cqes[1].user_data, 839);
+	reap_two_in_order(&ring, 838);
 	t_expect_no_cqe(&ring, 20);
 	io_uring_queue_exit(&ring);
 }
