@@ -8,17 +8,20 @@
  */
 #include "helpers.h"
 
-static void resize_ring(struct io_uring *ring)
+/*
+ * A ring of 8 that io_uring_resize_rings() has taken to 16 SQ entries,
+ * with @p as the call left it; skips unless the kernel resizes rings.
+ */
+static void ring_resized_to_16(struct io_uring *ring,
+			       struct io_uring_params *p)
 {
+	int ret;
+
 	t_ring(ring, 8, IORING_SETUP_SINGLE_ISSUER |
 			IORING_SETUP_DEFER_TASKRUN);
-}
-
-/* Skips unless the kernel resizes rings; returns the first answer. */
-static int first_resize(struct io_uring *ring, struct io_uring_params *p)
-{
-	int ret = io_uring_resize_rings(ring, p);
-
+	memset(p, 0, sizeof(*p));
+	p->sq_entries = 16;
+	ret = io_uring_resize_rings(ring, p);
 	if (ret == -EINVAL && !(ring->features & IORING_FEAT_NO_IOWAIT)) {
 		/*
 		 * 6.13 added resizing; a kernel with 6.15's NO_IOWAIT has
@@ -27,7 +30,7 @@ static int first_resize(struct io_uring *ring, struct io_uring_params *p)
 		io_uring_queue_exit(ring);
 		T_SKIP("kernel cannot resize rings (6.13)");
 	}
-	return ret;
+	assert_int_equal(ret, 0);
 }
 
 static void nop_round_trip(struct io_uring *ring, __u64 data)
@@ -46,10 +49,7 @@ static void test_resize_twice_same_params(void **state)
 	struct io_uring_params p;
 	struct io_uring ring;
 
-	resize_ring(&ring);
-	memset(&p, 0, sizeof(p));
-	p.sq_entries = 16;
-	assert_int_equal(first_resize(&ring, &p), 0);
+	ring_resized_to_16(&ring, &p);
 	assert_int_equal(p.flags, 0);
 	assert_int_equal(ring.sq.ring_entries, 16);
 	assert_int_equal(ring.cq.ring_entries, 32);
@@ -79,10 +79,7 @@ static void test_resize_refused_clears_flags(void **state)
 	struct io_uring_params p;
 	struct io_uring ring;
 
-	resize_ring(&ring);
-	memset(&p, 0, sizeof(p));
-	p.sq_entries = 16;
-	assert_int_equal(first_resize(&ring, &p), 0);
+	ring_resized_to_16(&ring, &p);
 
 	/* a CQ smaller than the SQ: -EINVAL from the kernel */
 	memset(&p, 0, sizeof(p));

@@ -66,8 +66,9 @@ static void reap_range(struct io_uring *ring, __u64 first, unsigned n)
  * Rounds of a few NOPs, far more in all than the SQ holds: every round
  * starts at slot 0, and each SQE completes once.
  */
-static void rounds(unsigned flags)
+static void test_rounds(void **state)
 {
+	unsigned flags = *(const unsigned *) *state;
 	struct io_uring ring;
 	__u64 data = 1;
 	unsigned round, i;
@@ -98,22 +99,13 @@ static void rounds(unsigned flags)
 	io_uring_queue_exit(&ring);
 }
 
-static void test_rounds_sqe64(void **state)
-{
-	rounds(0);
-}
-
-static void test_rounds_sqe128(void **state)
-{
-	rounds(IORING_SETUP_SQE128);
-}
-
 /*
  * An SQE the kernel refuses stops submission after it: the two behind it
  * move to slots 0 and 1 and go in with the next submit, once each.
  */
-static void refused(unsigned flags)
+static void test_refused(void **state)
 {
+	unsigned flags = *(const unsigned *) *state;
 	struct __kernel_timespec ts = t_ts_ms(T_WAIT_SECS * 1000);
 	struct io_uring_cqe cqe, *c;
 	struct io_uring_sqe *sqe;
@@ -160,19 +152,10 @@ static void refused(unsigned flags)
 	io_uring_queue_exit(&ring);
 }
 
-static void test_refused_sqe64(void **state)
-{
-	refused(0);
-}
-
-static void test_refused_sqe128(void **state)
-{
-	refused(IORING_SETUP_SQE128);
-}
-
 /* Real I/O: data written through slot 0 is read back through slot 0. */
-static void pipe_round_trip(unsigned flags)
+static void test_pipe_round_trip(void **state)
 {
+	unsigned flags = *(const unsigned *) *state;
 	char wbuf[64], rbuf[64];
 	struct io_uring_cqe cqe;
 	struct io_uring ring;
@@ -207,25 +190,18 @@ static void pipe_round_trip(unsigned flags)
 	io_uring_queue_exit(&ring);
 }
 
-static void test_pipe_sqe64(void **state)
-{
-	pipe_round_trip(0);
-}
-
-static void test_pipe_sqe128(void **state)
-{
-	pipe_round_trip(IORING_SETUP_SQE128);
-}
+/* Each case twice, its *state the ring's flags: 64- and 128-byte SQEs. */
+static unsigned sqe64, sqe128 = IORING_SETUP_SQE128;
+#define BOTH_SQE_SIZES(f)						\
+	cmocka_unit_test_prestate(f, &sqe64),				\
+	cmocka_unit_test_prestate(f, &sqe128)
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_rounds_sqe64),
-		cmocka_unit_test(test_rounds_sqe128),
-		cmocka_unit_test(test_refused_sqe64),
-		cmocka_unit_test(test_refused_sqe128),
-		cmocka_unit_test(test_pipe_sqe64),
-		cmocka_unit_test(test_pipe_sqe128),
+		BOTH_SQE_SIZES(test_rounds),
+		BOTH_SQE_SIZES(test_refused),
+		BOTH_SQE_SIZES(test_pipe_round_trip),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
