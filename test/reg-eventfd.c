@@ -139,6 +139,23 @@ static long async_signals(int efd, bool expected)
 }
 
 /*
+ * A read of @fds[0] that finds nothing: no CQE until "late" is written to
+ * @fds[1], then the 4 bytes.
+ */
+static void read_that_waits(struct io_uring *ring, const int fds[2])
+{
+	struct io_uring_cqe cqe;
+	char buf[16];
+
+	io_uring_prep_read(t_get_sqe(ring), fds[0], buf, sizeof(buf), 0);
+	assert_int_equal(io_uring_submit(ring), 1);
+	t_expect_no_cqe(ring, 50);
+	assert_int_equal(write(fds[1], "late", 4), 4);
+	t_reap(ring, &cqe, 1);
+	assert_int_equal(cqe.res, 4);
+}
+
+/*
  * Whether @fd, a regular file, takes nonblocking reads (FMODE_NOWAIT): a
  * preadv2(RWF_NOWAIT) reads (or would block: -EAGAIN), and fails with
  * EOPNOTSUPP on a file without the mode.
@@ -211,12 +228,7 @@ static void test_eventfd_async(void **state)
 	 * completes the read from task work, in line, so no signal.
 	 */
 	t_socketpair(p);
-	io_uring_prep_read(t_get_sqe(&ring), p[0], buf, sizeof(buf), 0);
-	assert_int_equal(io_uring_submit(&ring), 1);
-	t_expect_no_cqe(&ring, 50);
-	assert_int_equal(write(p[1], "late", 4), 4);
-	t_reap(&ring, &cqe, 1);
-	assert_int_equal(cqe.res, 4);
+	read_that_waits(&ring, p);
 	assert_int_equal(async_signals(efd, false), 0);
 	close(p[0]);
 	close(p[1]);
@@ -229,12 +241,7 @@ static void test_eventfd_async(void **state)
 	 */
 	nowait_pipes = pipe_reads_nowait();
 	assert_int_equal(pipe(p), 0);
-	io_uring_prep_read(t_get_sqe(&ring), p[0], buf, sizeof(buf), 0);
-	assert_int_equal(io_uring_submit(&ring), 1);
-	t_expect_no_cqe(&ring, 50);
-	assert_int_equal(write(p[1], "late", 4), 4);
-	t_reap(&ring, &cqe, 1);
-	assert_int_equal(cqe.res, 4);
+	read_that_waits(&ring, p);
 	assert_int_equal(async_signals(efd, !nowait_pipes), !nowait_pipes);
 
 	/* a second registration of either kind is refused */
