@@ -3,7 +3,7 @@
 #
 # liburing's own test suite, run against this library.
 #
-#   test/liburing-suite/run.sh LIBDIR [TEST...]
+#   test/liburing-suite/run.sh [-b] LIBDIR [TEST...]
 #
 # LIBDIR holds our liburing.so (the build's src/).  The suite is the
 # test/ directory of the upstream source of Debian sid's liburing (the
@@ -15,30 +15,29 @@
 #   ours   with include/ ahead of the suite's headers, linked with LIBDIR
 #   2.15   with its own headers, linked with sid's liburing.so.2
 #
-# Every test built as ours runs (one at a time, in its directory, with a
-# timeout).  One that fails or skips runs up to three more times; if it
-# never passes, it runs three times as 2.15, and counts against us only
-# when liburing passes all three: a failure (or a skip) that liburing
-# shares on this kernel is the kernel's or the machine's, and some tests
-# fail or skip at random with either library.  A test that builds as
-# 2.15 but not as ours lacks an API; a few build as neither (they call
-# functions that only liburing.a exports, such as
+# Each test built as ours is then judged against liburing 2.15 on the
+# same kernel by the rule in judge.sh (a failure counts against us only
+# when liburing passes where we never do).  A few tests build as neither
+# (they call functions that only liburing.a exports, such as
 # __io_uring_queue_init_params).
 #
-# Prints a line per test that did not pass and a summary; exits 1 when
-# anything counts against us.  SUITE_TIMEOUT: seconds per test (default
-# 120; the longest, send-zerocopy, takes about 30 s).
+# With -b, it only builds both copies and prints their test directories
+# (ours, then 2.15's), for kernel.sh to carry into a VM.
+#
+# Exits 1 when anything counts against us.  SUITE_TIMEOUT: seconds per test
+# (judge.sh).
 
 set -u
 
 die() { echo "liburing-suite: $*" >&2; exit 2; }
 
-[ $# -ge 1 ] || die "usage: run.sh LIBDIR [TEST...]"
+build_only=0
+[ "${1:-}" = -b ] && { build_only=1; shift; }
+[ $# -ge 1 ] || die "usage: run.sh [-b] LIBDIR [TEST...]"
 top=$(cd "$(dirname "$0")/../.." && pwd) || die "no top directory"
 libdir=$(cd "$1" && pwd) || die "no directory $1"
 shift
 [ -e "$libdir/liburing.so" ] || die "$libdir has no liburing.so (make lib)"
-timeout_s=${SUITE_TIMEOUT:-120}
 work=$top/build/liburing-suite
 fetch=$top/tools/debian-fetch.sh
 
@@ -72,31 +71,6 @@ all_tests() {
 	} | sort -u
 }
 
-# run DIR TEST: the test's exit status (124 on timeout)
-run() {
-	(cd "$1" && timeout -k 5 "$timeout_s" "./$2" >"$2.log" 2>&1 </dev/null)
-}
-
-# runs_pass DIR TEST N: true when one of N runs passes
-runs_pass() {
-	i=0
-	while [ "$i" -lt "$3" ]; do
-		run "$1" "$2" && return 0
-		i=$((i + 1))
-	done
-	return 1
-}
-
-# runs_all_pass DIR TEST N: true when all N runs pass
-runs_all_pass() {
-	i=0
-	while [ "$i" -lt "$3" ]; do
-		run "$1" "$2" || return 1
-		i=$((i + 1))
-	done
-	return 0
-}
-
 mkdir -p "$work/lib-2.15" || die "cannot create $work/lib-2.15"
 cp -L "$reflib" "$work/lib-2.15/liburing.so.2" &&
 	ln -sf liburing.so.2 "$work/lib-2.15/liburing.so" ||
@@ -104,50 +78,15 @@ cp -L "$reflib" "$work/lib-2.15/liburing.so.2" &&
 n_ours=$(build ours "-I$top/include" "$libdir") || exit 2
 n_ref=$(build 2.15 "" "$work/lib-2.15") || exit 2
 echo "liburing-suite: $(basename "$src"): $n_ours tests built as ours," \
-	"$n_ref as 2.15"
+	"$n_ref as 2.15" >&2
 ours=$work/ours/test ref=$work/2.15/test
+[ "$build_only" = 1 ] && { echo "$ours"; echo "$ref"; exit 0; }
 
-bad=0 passed=0 skipped=0 theirs=0 not_built=0
-for t in $(all_tests); do
-	[ $# -eq 0 ] || case " $* " in *" $t "*) ;; *) continue ;; esac
-	if [ ! -x "$ours/$t" ]; then
-		if [ -x "$ref/$t" ]; then
-			echo "NOT BUILT $t: builds against liburing 2.15 only" \
-				"(see $ours/../build.log)"
-			bad=$((bad + 1))
-		else
-			not_built=$((not_built + 1))
-		fi
-		continue
-	fi
-	run "$ours" "$t"
-	rc=$?
-	[ "$rc" = 0 ] && { passed=$((passed + 1)); continue; }
-	# Some tests skip or fail at random with either library (wq-aff
-	# skips about one run in three, racing the naming of io-wq threads):
-	# a test counts against us only when three more runs as ours never
-	# pass and three runs as 2.15 all pass.
-	if runs_pass "$ours" "$t" 3; then
-		echo "FLAKY $t: exit $rc once, then passed"
-		passed=$((passed + 1))
-	elif [ "$rc" = 77 ] && ! runs_all_pass "$ref" "$t" 3; then
-		skipped=$((skipped + 1))
-	elif [ "$rc" = 77 ]; then
-		echo "SKIP $t: skipped by ours, passed by 2.15" \
-			"($(tail -n1 "$ours/$t.log"))"
-		bad=$((bad + 1))
-	elif runs_all_pass "$ref" "$t" 3; then
-		echo "FAIL $t: exit $rc with ours, passes with 2.15:" \
-			"$(tail -n1 "$ours/$t.log")"
-		bad=$((bad + 1))
-	else
-		echo "fails with 2.15 too: $t (exit $rc):" \
-			"$(tail -n1 "$ours/$t.log")"
-		theirs=$((theirs + 1))
-	fi
-done
-
-echo "liburing-suite: $passed passed, $skipped skipped (as by 2.15)," \
-	"$theirs failed as with 2.15, $not_built built by neither," \
-	"$bad against us"
-[ "$bad" = 0 ]
+tests=$(all_tests)
+if [ $# -gt 0 ]; then
+	tests=$(for t in $tests; do
+		case " $* " in *" $t "*) echo "$t" ;; esac
+	done)
+fi
+. "$top/test/liburing-suite/judge.sh"
+judge "$ours" "$ref" $tests
