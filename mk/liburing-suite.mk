@@ -1,6 +1,7 @@
 # liburing's own test suite, built against this library and run on the
 # host's kernel, each failure checked against liburing 2.15 on the same
-# kernel: test/liburing-suite/run.sh.  About six minutes.
+# kernel, and liburing 2.15's binaries of it run on this library:
+# test/liburing-suite/run.sh.  About ten minutes.
 #
 #   make check-liburing-suite
 #   make check-liburing-suite SUITE_TESTS='poll.t timeout.t'

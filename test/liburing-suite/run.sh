@@ -15,16 +15,19 @@
 #   ours   with include/ ahead of the suite's headers, linked with LIBDIR
 #   2.15   with its own headers, linked with sid's liburing.so.2
 #
-# Each test built as ours is then judged against liburing 2.15 on the
-# same kernel by the rule in judge.sh (a failure counts against us only
-# when liburing passes where we never do).  A few tests build as neither
+# Two sets of binaries are then judged against 2.15's own on the same
+# kernel, by the rule in judge.sh (a failure counts against us only when
+# liburing passes where we never do): the suite built as ours (the source
+# drop-in), and 2.15's binaries run on our liburing.so.2 (the binary
+# drop-in: struct layout, inline helpers of 2.15's header calling into
+# our library).  A few tests build as neither
 # (they call functions that only liburing.a exports, such as
 # __io_uring_queue_init_params).
 #
 # With -b, it only builds both copies and prints their test directories
 # (ours, then 2.15's), for kernel.sh to carry into a VM.
 #
-# Exits 1 when anything counts against us.  SUITE_TIMEOUT: seconds per test
+# Exits 1 when anything in either set counts against us.  SUITE_TIMEOUT: seconds per test
 # (judge.sh).
 
 set -u
@@ -82,6 +85,16 @@ echo "liburing-suite: $(basename "$src"): $n_ours tests built as ours," \
 ours=$work/ours/test ref=$work/2.15/test
 [ "$build_only" = 1 ] && { echo "$ours"; echo "$ref"; exit 0; }
 
+# The binary drop-in: 2.15's binaries, a copy of their own so that logs
+# and scratch files stay apart, run with our liburing.so.2 ahead of their
+# rpath (a runpath, which LD_LIBRARY_PATH overrides).
+binaries=$work/2.15-binaries/test
+rm -rf "${binaries%/test}" && mkdir -p "${binaries%/test}" &&
+	cp -a "$ref" "$binaries" || die "cannot copy $ref"
+LD_LIBRARY_PATH=$libdir ldd "$binaries/nop.t" |
+	grep -q "=> $libdir/liburing.so.2 " ||
+	die "2.15's nop.t would not load $libdir/liburing.so.2"
+
 tests=$(all_tests)
 if [ $# -gt 0 ]; then
 	tests=$(for t in $tests; do
@@ -89,4 +102,10 @@ if [ $# -gt 0 ]; then
 	done)
 fi
 . "$top/test/liburing-suite/judge.sh"
+echo "liburing-suite: built against this library's headers and library:"
 judge "$ours" "$ref" $tests
+from_source=$?
+echo "liburing-suite: built against liburing 2.15, run on this library:"
+OURS_LIBS=$libdir
+judge "$binaries" "$ref" $tests
+[ "$from_source" = 0 ] && [ $? = 0 ]
