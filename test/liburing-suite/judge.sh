@@ -22,7 +22,9 @@
 # side (the VM, where rpaths do not hold).  SUITE_TIMEOUT: seconds per test
 # (default 120; the longest, send-zerocopy, takes about 30 s on the host).
 #
-# Prints a line per test that did not pass, then the summary lines
+# Prints a line per test that did not pass (and per test that did, with
+# SUITE_VERBOSE set: the VM's console then shows where a crash struck),
+# then the summary lines
 #
 #   liburing-suite: N passed, N skipped (as by 2.15), ...
 #   tests: N passed, N failed, N skipped
@@ -82,7 +84,11 @@ judge() {
 		fi
 		judge_run "$ours" "${OURS_LIBS:-}" "$t"
 		rc=$?
-		[ "$rc" = 0 ] && { passed=$((passed + 1)); continue; }
+		if [ "$rc" = 0 ]; then
+			[ -z "${SUITE_VERBOSE:-}" ] || echo "pass $t"
+			passed=$((passed + 1))
+			continue
+		fi
 		# wq-aff, for one, skips about one run in three with either
 		# library, racing the naming of io-wq threads
 		if judge_runs_pass "$ours" "${OURS_LIBS:-}" "$t" 3; then

@@ -45,6 +45,7 @@ OURS_LIBS='$(in_vm "$libdir")'
 REF_LIBS='$(in_vm "$top/build/liburing-suite/lib-2.15")'
 SUITE_TIMEOUT='${SUITE_TIMEOUT:-60}'
 SUITE_LEAVE_OUT='${SUITE_LEAVE_OUT-$leave_out}'
+SUITE_VERBOSE=1
 CONF
 
 bins=

@@ -7,8 +7,8 @@
 # and judges them by judge.sh's rule.  Its settings come from the file
 # kernel.sh writes beside the copies (vm.conf): where each side's
 # liburing.so.2 is (a test's rpath names a host directory, so each side
-# goes ahead of LD_LIBRARY_PATH instead), the timeout per test and the
-# tests left out.
+# goes ahead of LD_LIBRARY_PATH instead), the timeout per test, the tests
+# left out, and a line for every test passed.
 
 here=${0%/*}
 . build/liburing-suite/vm.conf || exit 2
@@ -20,7 +20,6 @@ absolute() {
 }
 OURS_LIBS=$(absolute "$OURS_LIBS")
 REF_LIBS=$(absolute "$REF_LIBS")
-export SUITE_TIMEOUT SUITE_LEAVE_OUT
 
 ours= ref=
 for t in "$@"; do
