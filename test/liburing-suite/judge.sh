@@ -10,13 +10,11 @@
 # OURS_DIR holds the suite built against this library, REF_DIR the same
 # suite built against liburing 2.15.  Every TEST built as ours runs (one at
 # a time, in its directory, with a timeout).  One that fails or skips runs
-# up to three more times; if it never passes, it runs three times as 2.15,
-# and counts against us only when liburing passes all three: a failure (or
-# a skip) that liburing shares on this kernel is the kernel's or the
-# machine's, and some tests fail or skip at random with either library.
-# A test that hangs (times out) with ours and then with 2.15 counts as
-# 2.15's at once: an old kernel under TCG has several, and each run of one
-# costs a whole timeout.  A test that builds as 2.15 but not as ours lacks
+# as 2.15: a failure, skip or hang that liburing shares on this kernel is
+# the kernel's or the machine's.  When 2.15 passes, ours runs up to three
+# more times (some tests fail or skip at random with either library), and
+# if it never passes while 2.15 passes twice more, three in three, the
+# test counts against us.  A test that builds as 2.15 but not as ours lacks
 # an API; one built by neither is counted apart.  A test named in
 # SUITE_LEAVE_OUT is not run (a test that brings down an old kernel with
 # either library).
@@ -45,16 +43,16 @@ judge_run() {
 	)
 }
 
-# judge_timed_out STATUS: a status of judge_run's that means a timeout
-# (GNU timeout's 124; busybox's passes on 128 + TERM or KILL)
-judge_timed_out() {
-	[ "$1" = 124 ] || [ "$1" = 143 ] || [ "$1" = 137 ]
-}
-
-# judge_hangs DIR LIBS TEST: true when a run times out
-judge_hangs() {
-	judge_run "$1" "$2" "$3"
-	judge_timed_out $?
+# judge_shared STATUS: test $t, which exited STATUS as ours, does not pass
+# with 2.15 either (in judge's loop)
+judge_shared() {
+	if [ "$1" = 77 ]; then
+		skipped=$((skipped + 1))
+	else
+		echo "fails with 2.15 too: $t (exit $1):" \
+			"$(tail -n1 "$ours/$t.log")"
+		theirs=$((theirs + 1))
+	fi
 }
 
 # judge_runs_pass DIR LIBS TEST N: true when one of N runs passes
@@ -104,24 +102,17 @@ judge() {
 			passed=$((passed + 1))
 			continue
 		fi
-		# a hang 2.15 shares costs two timeouts, not seven
-		if judge_timed_out "$rc" &&
-		   judge_hangs "$ref" "${REF_LIBS:-}" "$t"; then
-			echo "hangs with 2.15 too: $t"
-			theirs=$((theirs + 1))
+		# What 2.15 does not pass here either is not ours: one run
+		# tells, so a skip or a hang it shares costs one run more.
+		if ! judge_run "$ref" "${REF_LIBS:-}" "$t"; then
+			judge_shared "$rc"
 		# wq-aff, for one, skips about one run in three with either
 		# library, racing the naming of io-wq threads
 		elif judge_runs_pass "$ours" "${OURS_LIBS:-}" "$t" 3; then
 			echo "FLAKY $t: exit $rc once, then passed"
 			passed=$((passed + 1))
-		elif ! judge_runs_all_pass "$ref" "${REF_LIBS:-}" "$t" 3; then
-			if [ "$rc" = 77 ]; then
-				skipped=$((skipped + 1))
-			else
-				echo "fails with 2.15 too: $t (exit $rc):" \
-					"$(tail -n1 "$ours/$t.log")"
-				theirs=$((theirs + 1))
-			fi
+		elif ! judge_runs_all_pass "$ref" "${REF_LIBS:-}" "$t" 2; then
+			judge_shared "$rc"
 		elif [ "$rc" = 77 ]; then
 			echo "SKIP $t: skipped by ours, passed by 2.15" \
 				"($(tail -n1 "$ours/$t.log"))"
