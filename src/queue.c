@@ -112,6 +112,21 @@ submit_rewind(struct io_uring *ring, unsigned submitted, unsigned wait_nr,
 	return ret;
 }
 
+/*
+ * Whether a wait may return before its CQE is posted.  When a TIMEOUT
+ * request fires, the kernel counts it (a count that wakes every waiter)
+ * before it queues the task work that posts the CQE; on DEFER_TASKRUN
+ * rings (6.1) only an enter runs that work, so a waiter woken in between
+ * returns with the CQE still pending (about 1 in 100 bounded waits that a
+ * 200 us TIMEOUT ends, on 6.18).  A bounded wait there takes one more
+ * look, an enter that runs task work and does not wait, before it
+ * reports -ETIME.  liburing 2.15 reports -ETIME at once.
+ */
+static bool may_wake_early(const struct io_uring *ring)
+{
+	return ring->flags & IORING_SETUP_DEFER_TASKRUN;
+}
+
 struct get_data {
 	unsigned submit;	/* SQEs still to hand to the kernel */
 	unsigned submitted;	/* SQEs the kernel took on the way */
@@ -134,10 +149,11 @@ static int get_cqe(struct io_uring *ring, struct io_uring_cqe **cqe_ptr,
 		   struct get_data *data)
 {
 	struct io_uring_cqe *cqe;
-	bool entered = false;
+	bool entered = false, looked = false;
 	int err;
 
 	for (;;) {
+		unsigned wait_nr = data->wait_nr;
 		bool need_enter = false;
 		unsigned flags = 0;
 		unsigned nr_available;
@@ -163,15 +179,22 @@ static int get_cqe(struct io_uring *ring, struct io_uring_cqe **cqe_ptr,
 		if (!need_enter)
 			break;
 		if (entered && data->has_ts) {
-			/* A bounded wait entered once: it timed out. */
-			if (!cqe)
-				err = -ETIME;
-			break;
+			/*
+			 * A bounded wait entered once: it timed out, unless
+			 * the kernel woke it early (see may_wake_early).
+			 */
+			if (cqe || looked || !may_wake_early(ring)) {
+				if (!cqe)
+					err = -ETIME;
+				break;
+			}
+			looked = true;
+			wait_nr = 0;
 		}
 
 		flags |= ring_enter_flags(ring);
 		ret = sys_io_uring_enter((unsigned) ring->enter_ring_fd,
-					 data->submit, data->wait_nr, flags,
+					 data->submit, wait_nr, flags,
 					 data->arg, data->sz);
 		if (ret < 0) {
 			err = ret;
