@@ -13,8 +13,8 @@ check-liburing-suite: lib
 	sh test/liburing-suite/run.sh $(B)/src $(SUITE_TESTS)
 
 # The same suite on one of Debian's kernels in QEMU, both libraries in one
-# VM (test/liburing-suite/kernel.sh): half an hour to over an hour a kernel
-# under TCG, so not in CI.
+# VM (test/liburing-suite/kernel.sh): 10 to 30 minutes a kernel under TCG,
+# so not in CI.
 #
 #   make check-liburing-suite-kernel KERNEL=6.1
 .PHONY: check-liburing-suite-kernel

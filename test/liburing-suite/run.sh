@@ -20,15 +20,14 @@
 # liburing passes where we never do): the suite built as ours (the source
 # drop-in), and 2.15's binaries run on our liburing.so.2 (the binary
 # drop-in: struct layout, inline helpers of 2.15's header calling into
-# our library).  A few tests build as neither
-# (they call functions that only liburing.a exports, such as
-# __io_uring_queue_init_params).
+# our library).  A few tests build as neither (they call functions that
+# only liburing.a exports, such as __io_uring_queue_init_params).
 #
 # With -b, it only builds both copies and prints their test directories
 # (ours, then 2.15's), for kernel.sh to carry into a VM.
 #
-# Exits 1 when anything in either set counts against us.  SUITE_TIMEOUT: seconds per test
-# (judge.sh).
+# Exits 1 when anything in either set counts against us.  SUITE_TIMEOUT:
+# seconds per test (judge.sh).
 
 set -u
 
