@@ -107,4 +107,5 @@ from_source=$?
 echo "liburing-suite: built against liburing 2.15, run on this library:"
 OURS_LIBS=$libdir
 judge "$binaries" "$ref" $tests
-[ "$from_source" = 0 ] && [ $? = 0 ]
+from_binaries=$?
+[ "$from_source" = 0 ] && [ "$from_binaries" = 0 ]
