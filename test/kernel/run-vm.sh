@@ -383,6 +383,8 @@ ip link set lo up
 hostname liburing-vm
 ulimit -c 0
 export TMPDIR=/tmp TEST_TIMEOUT LD_LIBRARY_PATH="$LIBDIRS"
+# the firmware may leave its last line open: start on a line of our own
+echo
 echo "KERNEL-TEST-START: $(uname -r) $(uname -m), $(nproc) cpu(s), $(awk '/MemTotal/ {print int($2/1024) " MiB"}' /proc/meminfo), /tmp: $(awk '$2 == "/tmp" {print $3}' /proc/mounts)"
 cd "$VMROOT" || finish 98
 set -- $TESTS
@@ -433,7 +435,13 @@ boot_vm() {
 	qrc=${PIPESTATUS[0]}
 }
 
-runner_started() { tr -d '\000' <"$serial" | grep -aq '^KERNEL-TEST-START: '; }
+# The runner started if its first line is in the log, or, should a kernel
+# message have broken into that line on the shared console, any line the
+# runner prints later.  grep reads the file itself: in a pipe under
+# pipefail, grep -q quitting early could fail the writer with SIGPIPE.
+runner_started() {
+	grep -aqE 'KERNEL-TEST-(START|RC): |^tests: [0-9]+ passed' "$1"
+}
 
 boot_tries=${KERNEL_BOOT_TRIES:-2}
 boot=1
@@ -442,7 +450,7 @@ t1=$(date +%s)
 while :; do
 	log "booting $kver under qemu ($accel, $smp cpu, $mem); overall timeout ${vm_timeout}s"
 	boot_vm
-	[ "$qrc" = 124 ] || [ "$qrc" = 137 ] || runner_started && break
+	[ "$qrc" = 124 ] || [ "$qrc" = 137 ] || runner_started "$serial" && break
 	[ "$boot" -ge "$boot_tries" ] && break
 	mv -f "$serial" "$out/serial-boot-$boot.log"
 	log "boot $boot of $kver died before the runner started (qemu exit $qrc):"
@@ -460,8 +468,8 @@ logfile=$out/serial.log
 # --------------------------------------------------------------------- judge
 clean=$(tr -d '\000' <"$logfile")
 summary=$(printf '%s\n' "$clean" | grep -aE '^tests: [0-9]+ passed, [0-9]+ failed, [0-9]+ skipped' | tail -n1)
-release=$(printf '%s\n' "$clean" | sed -n 's/^KERNEL-TEST-RELEASE: //p' | tail -n1)
-vmrc=$(printf '%s\n' "$clean" | sed -n 's/^KERNEL-TEST-RC: //p' | tail -n1)
+release=$(printf '%s\n' "$clean" | sed -n 's/.*KERNEL-TEST-RELEASE: //p' | tail -n1)
+vmrc=$(printf '%s\n' "$clean" | sed -n 's/.*KERNEL-TEST-RC: //p' | tail -n1)
 failed_tests=$(printf '%s\n' "$clean" | grep -aE '^(FAIL|TIMEOUT)[: ]')
 
 echo
@@ -472,8 +480,10 @@ status=0
 reason=
 if [ "$qrc" = 124 ] || [ "$qrc" = 137 ]; then
 	status=1 reason="VM timed out after ${vm_timeout}s"
-elif ! grep -aq '^KERNEL-TEST-START: ' "$logfile"; then
+elif ! runner_started "$logfile"; then
 	status=1 reason="the kernel did not boot as far as the runner in $boot boot(s) (qemu exit $qrc)"
+	echo "the log's first lines:"
+	head -n 40 "$logfile" | cut -c1-200 | sed 's/^/  | /'
 elif [ -z "$summary" ]; then
 	status=1 reason="no summary line from the runner (VM crashed or runner broken; qemu exit $qrc)"
 fi
