@@ -440,7 +440,7 @@ boot_vm() {
 # runner prints later.  grep reads the file itself: in a pipe under
 # pipefail, grep -q quitting early could fail the writer with SIGPIPE.
 runner_started() {
-	grep -aqE 'KERNEL-TEST-(START|RC): |^tests: [0-9]+ passed' "$1"
+	grep -aqE 'KERNEL-TEST-(START|RC): |tests: [0-9]+ passed' "$1"
 }
 
 boot_tries=${KERNEL_BOOT_TRIES:-2}
@@ -467,7 +467,7 @@ logfile=$out/serial.log
 
 # --------------------------------------------------------------------- judge
 clean=$(tr -d '\000' <"$logfile")
-summary=$(printf '%s\n' "$clean" | grep -aE '^tests: [0-9]+ passed, [0-9]+ failed, [0-9]+ skipped' | tail -n1)
+summary=$(printf '%s\n' "$clean" | grep -aoE 'tests: [0-9]+ passed, [0-9]+ failed, [0-9]+ skipped' | tail -n1)
 release=$(printf '%s\n' "$clean" | sed -n 's/.*KERNEL-TEST-RELEASE: //p' | tail -n1)
 vmrc=$(printf '%s\n' "$clean" | sed -n 's/.*KERNEL-TEST-RC: //p' | tail -n1)
 failed_tests=$(printf '%s\n' "$clean" | grep -aE '^(FAIL|TIMEOUT)[: ]')
