@@ -439,8 +439,9 @@ boot_vm() {
 # message have broken into that line on the shared console, any line the
 # runner prints later.  grep reads the file itself: in a pipe under
 # pipefail, grep -q quitting early could fail the writer with SIGPIPE.
+summary_re='tests: [0-9]+ passed, [0-9]+ failed, [0-9]+ skipped'
 runner_started() {
-	grep -aqE 'KERNEL-TEST-(START|RC): |tests: [0-9]+ passed' "$1"
+	grep -aqE "KERNEL-TEST-(START|RC): |$summary_re" "$1"
 }
 
 boot_tries=${KERNEL_BOOT_TRIES:-2}
@@ -467,7 +468,7 @@ logfile=$out/serial.log
 
 # --------------------------------------------------------------------- judge
 clean=$(tr -d '\000' <"$logfile")
-summary=$(printf '%s\n' "$clean" | grep -aoE 'tests: [0-9]+ passed, [0-9]+ failed, [0-9]+ skipped' | tail -n1)
+summary=$(printf '%s\n' "$clean" | grep -aoE "$summary_re" | tail -n1)
 release=$(printf '%s\n' "$clean" | sed -n 's/.*KERNEL-TEST-RELEASE: //p' | tail -n1)
 vmrc=$(printf '%s\n' "$clean" | sed -n 's/.*KERNEL-TEST-RC: //p' | tail -n1)
 failed_tests=$(printf '%s\n' "$clean" | grep -aE '^(FAIL|TIMEOUT)[: ]')
